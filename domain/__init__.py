@@ -1,0 +1,1 @@
+"""The help desk's business rules: pure, clock-free and storage-free."""

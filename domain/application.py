@@ -1,0 +1,356 @@
+"""The HelpDesk application: one method per command, each get → command → save.
+
+Conflicting concurrent commands are retried on fresh state unless the caller named
+the version it expects (`If-Match`); idempotency records are saved in the same
+transaction as the command's events.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Recording
+
+from .errors import (
+    Conflict,
+    Duplicate,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+)
+from .indexes import Credential, EmailAddress, IdempotencyRecord, TicketNumber
+from .lifecycle import Command
+from .people import Person
+from .policy import require_may, require_may_open
+from .ticket import Ticket
+from .tokens import hash_token, new_token
+from .values import Actor, AssignReason, Origin, Priority, Role, Status
+
+A = TypeVar("A", bound=Aggregate)
+CONFLICT_RETRIES = 200
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The circumstances of one command call."""
+
+    origin: Origin
+    expected_version: int | None = None
+    idempotency: Idempotency | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command produced: the ticket (or person), the global log position
+    of its last event, and whether it was a replay of a remembered answer."""
+
+    aggregate_id: UUID
+    version: int
+    position: int | None
+    status_code: int
+    replayed: bool = False
+    token: str | None = None
+
+
+def random_ticket_number() -> str:
+    """Eight digits, never starting with zero: short enough to read over the phone."""
+    return str(10_000_000 + secrets.randbelow(90_000_000))
+
+
+class HelpDesk(Application[UUID]):
+    name = "HelpDesk"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Ticket: 50}
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        new_number: Callable[[], str] = random_ticket_number,
+    ) -> None:
+        super().__init__(env)
+        self.new_number = new_number
+
+    # Tickets: commands
+
+    def open_ticket(
+        self,
+        *,
+        subject: str,
+        body: str,
+        priority: Priority | None,
+        customer_id: UUID | None,
+        department_id: UUID | None,
+        help_topic_id: UUID | None,
+        intent: Intent,
+    ) -> Outcome:
+        actor = intent.origin.actor
+        require_may_open(actor)
+        if actor.is_customer:
+            customer_id = actor.id
+        elif customer_id is not None:
+            self._require_person(customer_id, Role.CUSTOMER, "customer_id")
+        if department_id is not None:
+            raise InvalidInput("department_id", "unknown department")
+        if help_topic_id is not None:
+            raise InvalidInput("help_topic_id", "unknown help topic")
+        for _ in range(CONFLICT_RETRIES):
+            replay = self._replay(intent)
+            if replay is not None:
+                return replay
+            ticket = Ticket.open(
+                ticket_id=uuid4(),
+                number=self.new_number(),
+                subject=subject,
+                body=body,
+                message_id=uuid4(),
+                priority=priority or Priority.NORMAL,
+                customer_id=customer_id,
+                department_id=department_id,
+                help_topic_id=help_topic_id,
+                origin=intent.origin,
+            )
+            number = TicketNumber.claim(ticket.number, ticket.id, intent.origin)
+            outcome = self._try_save(ticket, intent, 201, number)
+            if outcome is not None:
+                return outcome
+        raise Conflict("could not allocate a ticket number")
+
+    def assign(self, ticket_id: UUID, agent_id: UUID | None, intent: Intent) -> Outcome:
+        if agent_id is not None:
+            self._require_staff(agent_id, "agent_id")
+        return self._change(
+            ticket_id, Command.ASSIGN, intent,
+            lambda t: t.assign(agent_id, intent.origin, AssignReason.MANUAL),
+        )
+
+    def transfer(self, ticket_id: UUID, department_id: UUID, intent: Intent) -> Outcome:
+        raise InvalidInput("department_id", "unknown department")
+
+    def reply(self, ticket_id: UUID, body: str, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.REPLY, intent, lambda t: t.reply(uuid4(), body, intent.origin)
+        )
+
+    def add_note(self, ticket_id: UUID, body: str, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.NOTE, intent, lambda t: t.add_note(uuid4(), body, intent.origin)
+        )
+
+    def change_status(self, ticket_id: UUID, status: Status, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.CHANGE_STATUS, intent,
+            lambda t: t.change_status(status, intent.origin),
+        )
+
+    def change_priority(self, ticket_id: UUID, priority: Priority, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.CHANGE_PRIORITY, intent,
+            lambda t: t.change_priority(priority, intent.origin),
+        )
+
+    def resolve(self, ticket_id: UUID, resolution: str, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.RESOLVE, intent, lambda t: t.resolve(resolution, intent.origin)
+        )
+
+    def close_ticket(self, ticket_id: UUID, intent: Intent) -> Outcome:
+        """Named apart from `Application.close`, which closes the store."""
+        return self._change(ticket_id, Command.CLOSE, intent, lambda t: t.close(intent.origin))
+
+    def reopen(self, ticket_id: UUID, reason: str, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.REOPEN, intent, lambda t: t.reopen(reason, intent.origin)
+        )
+
+    def review(self, ticket_id: UUID, rating: int, comment: str, intent: Intent) -> Outcome:
+        return self._change(
+            ticket_id, Command.REVIEW, intent,
+            lambda t: t.add_review(rating, comment, intent.origin),
+        )
+
+    # Tickets: reads
+
+    def ticket(self, ticket_id: UUID, actor: Actor, version: int | None = None) -> Ticket:
+        """The ticket now, or exactly as it was at `version`."""
+        ticket = self._get(Ticket, ticket_id)
+        self._require_visible(ticket, actor)
+        if version is None or version == ticket.version:
+            return ticket
+        if not 1 <= version <= ticket.version:
+            raise NotFound(f"the ticket has no version {version}")
+        old: Ticket = self.repository.get(ticket_id, version=version)
+        return old
+
+    def ticket_as_of(self, ticket_id: UUID, actor: Actor, at: datetime) -> Ticket:
+        """The ticket as it was at a moment: its state after the last event not after it."""
+        self.ticket(ticket_id, actor)
+        version = 0
+        for event in self.ticket_events(ticket_id, actor):
+            if event.timestamp > at:
+                break
+            version = event.originator_version
+        if version == 0:
+            raise NotFound("the ticket did not exist at that time")
+        return self.ticket(ticket_id, actor, version)
+
+    def ticket_events(self, ticket_id: UUID, actor: Actor) -> Iterable[Ticket.Event]:
+        """The ticket's events, oldest first; customers never see internal notes."""
+        self.ticket(ticket_id, actor)
+        for event in self.events.get(ticket_id):
+            assert isinstance(event, Ticket.Event)
+            if actor.is_customer and isinstance(event, Ticket.NoteAdded):
+                continue
+            yield event
+
+    # People and credentials
+
+    def register_person(
+        self,
+        *,
+        name: str,
+        email: str,
+        role: Role,
+        department_ids: list[UUID],
+        intent: Intent,
+    ) -> Outcome:
+        """Registers a staff member or customer and issues their first token."""
+        for _ in range(CONFLICT_RETRIES):
+            replay = self._replay(intent)
+            if replay is not None:
+                return replay
+            if EmailAddress.id_for(email) in self.repository:
+                raise Duplicate(f"{email} is registered already")
+            person = Person.register(uuid4(), name, email, role, department_ids, intent.origin)
+            token, token_id = new_token(), uuid4()
+            person.issue_token(token_id, intent.origin)
+            claim = EmailAddress.claim(email, person.id, intent.origin)
+            credential = Credential.issue(
+                hash_token(token), person.id, token_id, role, intent.origin
+            )
+            outcome = self._try_save(person, intent, 201, claim, credential)
+            if outcome is not None:
+                return Outcome(
+                    outcome.aggregate_id, outcome.version, outcome.position, 201, token=token
+                )
+        raise Conflict("could not register the person")
+
+    def person(self, person_id: UUID) -> Person:
+        return self._get(Person, person_id)
+
+    def authenticate(self, token: str) -> Actor | None:
+        try:
+            credential = self._get(Credential, Credential.id_for(hash_token(token)))
+        except NotFound:
+            return None
+        return Actor(credential.person_id, credential.role)
+
+    # The write path
+
+    def _change(
+        self, ticket_id: UUID, command: Command, intent: Intent, act: Callable[[Ticket], None]
+    ) -> Outcome:
+        require_may(intent.origin.actor, command)
+        for _ in range(CONFLICT_RETRIES):
+            replay = self._replay(intent)
+            if replay is not None:
+                return replay
+            ticket = self.ticket(ticket_id, intent.origin.actor)
+            expected = intent.expected_version
+            if expected is not None and expected != ticket.version:
+                raise StaleVersion(expected, ticket.version)
+            act(ticket)
+            outcome = self._try_save(ticket, intent, 200)
+            if outcome is not None:
+                return outcome
+            if expected is not None:
+                raise StaleVersion(expected, self._get(Ticket, ticket_id).version)
+        raise Conflict("the ticket kept changing; try again")
+
+    def _try_save(
+        self, aggregate: Aggregate, intent: Intent, status_code: int, *others: Aggregate
+    ) -> Outcome | None:
+        """Saves everything in one transaction; None when a concurrent writer won."""
+        pending = [*others]
+        if intent.idempotency is not None:
+            pending.append(
+                IdempotencyRecord.remember(
+                    self._record_id(intent),
+                    intent.idempotency.fingerprint,
+                    status_code,
+                    aggregate.id,
+                    aggregate.version,
+                    intent.origin,
+                )
+            )
+        try:
+            recordings = self.save(aggregate, *pending)
+        except IntegrityError:
+            return None
+        return Outcome(aggregate.id, aggregate.version, _position(recordings), status_code)
+
+    def _replay(self, intent: Intent) -> Outcome | None:
+        if intent.idempotency is None:
+            return None
+        try:
+            record = self._get(IdempotencyRecord, self._record_id(intent))
+        except NotFound:
+            return None
+        if record.fingerprint != intent.idempotency.fingerprint:
+            raise IdempotencyKeyReused("this Idempotency-Key was used with another request")
+        return Outcome(
+            record.resource_id, record.resource_version, None, record.status_code, replayed=True
+        )
+
+    @staticmethod
+    def _record_id(intent: Intent) -> UUID:
+        assert intent.idempotency is not None
+        return IdempotencyRecord.id_for(intent.origin.actor.id, intent.idempotency.key)
+
+    def _get(self, cls: type[A], aggregate_id: UUID) -> A:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}")
+        return aggregate
+
+    @staticmethod
+    def _require_visible(ticket: Ticket, actor: Actor) -> None:
+        """Existence is not leaked: another customer's ticket is simply not found."""
+        if actor.is_customer and ticket.customer_id != actor.id:
+            raise NotFound(f"no ticket {ticket.id}")
+
+    def _require_person(self, person_id: UUID, role: Role, field: str) -> Person:
+        try:
+            person = self._get(Person, person_id)
+        except NotFound:
+            raise InvalidInput(field, f"unknown {role.value} {person_id}") from None
+        if person.role is not role:
+            raise InvalidInput(field, f"{person_id} is not a {role.value}")
+        return person
+
+    def _require_staff(self, person_id: UUID, field: str) -> None:
+        try:
+            person = self._get(Person, person_id)
+        except NotFound:
+            raise InvalidInput(field, f"unknown agent {person_id}") from None
+        if person.role not in (Role.AGENT, Role.SUPERVISOR):
+            raise InvalidInput(field, f"{person_id} does not work tickets")
+
+
+def _position(recordings: list[Recording[UUID]]) -> int | None:
+    return max((r.notification.id for r in recordings), default=None)

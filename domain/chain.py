@@ -1,0 +1,43 @@
+"""The hash chain that makes a ticket's history tamper-evident.
+
+Each event carries the digest of its predecessor; the digest covers a canonical
+encoding (sorted keys, fixed text forms) of the whole event, so editing, removing
+or reordering a stored event breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+GENESIS = "0" * 64
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def digest(event_type: str, fields: dict[str, Any]) -> str:
+    """The SHA-256 of an event's type and fields in canonical JSON."""
+    canonical = json.dumps(
+        {"type": event_type, "fields": {k: _plain(v) for k, v in fields.items()}},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,162 @@
+"""Small aggregates with derived ids that make values unique across the store.
+
+Saving one in the same call as the aggregate it indexes makes the store's
+(id, version) uniqueness refuse a second owner atomically (the eventsourcing
+library's `uuid5` index pattern).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from .recorded import Recorded, who
+from .values import Origin, Role
+
+_NAMESPACE = UUID("3f1c8f0e-7c59-4a39-9d0c-5a1d8a6f2b10")
+
+
+class TicketNumber(Aggregate):
+    """Claims a ticket's short human number."""
+
+    ticket_id: UUID
+
+    def __init__(self) -> None:
+        """State is set by `Claimed.apply`."""
+
+    @staticmethod
+    def id_for(number: str) -> UUID:
+        return uuid5(_NAMESPACE, f"ticket-number:{number}")
+
+    class Claimed(Recorded, Aggregate.Created):
+        ticket_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.ticket_id = self.ticket_id
+
+    @classmethod
+    def claim(cls, number: str, ticket_id: UUID, origin: Origin) -> TicketNumber:
+        index: TicketNumber = cls._create(
+            cls.Claimed, id=cls.id_for(number), ticket_id=ticket_id, **who(origin)
+        )
+        return index
+
+
+class EmailAddress(Aggregate):
+    """Claims an email address for one person."""
+
+    person_id: UUID
+
+    def __init__(self) -> None:
+        """State is set by `Claimed.apply`."""
+
+    @staticmethod
+    def id_for(email: str) -> UUID:
+        return uuid5(_NAMESPACE, f"email:{email.strip().lower()}")
+
+    class Claimed(Recorded, Aggregate.Created):
+        person_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.person_id = self.person_id
+
+    @classmethod
+    def claim(cls, email: str, person_id: UUID, origin: Origin) -> EmailAddress:
+        index: EmailAddress = cls._create(
+            cls.Claimed, id=cls.id_for(email), person_id=person_id, **who(origin)
+        )
+        return index
+
+
+class Credential(Aggregate):
+    """Maps the hash of a bearer token to its holder; the token itself is never stored."""
+
+    person_id: UUID
+    token_id: UUID
+    role: Role
+
+    def __init__(self) -> None:
+        """State is set by `Issued.apply`."""
+
+    @staticmethod
+    def id_for(token_hash: str) -> UUID:
+        return uuid5(_NAMESPACE, f"token:{token_hash}")
+
+    class Issued(Recorded, Aggregate.Created):
+        person_id: UUID
+        token_id: UUID
+        role: Role
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.person_id = self.person_id
+            aggregate.token_id = self.token_id
+            aggregate.role = self.role
+
+    @classmethod
+    def issue(
+        cls, token_hash: str, person_id: UUID, token_id: UUID, role: Role, origin: Origin
+    ) -> Credential:
+        credential: Credential = cls._create(
+            cls.Issued,
+            id=cls.id_for(token_hash),
+            person_id=person_id,
+            token_id=token_id,
+            role=role,
+            **who(origin),
+        )
+        return credential
+
+
+class IdempotencyRecord(Aggregate):
+    """Remembers a command's answer under the caller's idempotency key.
+
+    It is saved in the same transaction as the command's events, so either both
+    are stored or neither is: a crash in between cannot leave events without a key.
+    """
+
+    fingerprint: str
+    status_code: int
+    resource_id: UUID
+    resource_version: int
+
+    def __init__(self) -> None:
+        """State is set by `Remembered.apply`."""
+
+    @staticmethod
+    def id_for(principal_id: UUID, key: str) -> UUID:
+        return uuid5(_NAMESPACE, f"idempotency:{principal_id}:{key}")
+
+    class Remembered(Recorded, Aggregate.Created):
+        fingerprint: str
+        status_code: int
+        resource_id: UUID
+        resource_version: int
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.fingerprint = self.fingerprint
+            aggregate.status_code = self.status_code
+            aggregate.resource_id = self.resource_id
+            aggregate.resource_version = self.resource_version
+
+    @classmethod
+    def remember(
+        cls,
+        record_id: UUID,
+        fingerprint: str,
+        status_code: int,
+        resource_id: UUID,
+        resource_version: int,
+        origin: Origin,
+    ) -> IdempotencyRecord:
+        record: IdempotencyRecord = cls._create(
+            cls.Remembered,
+            id=record_id,
+            fingerprint=fingerprint,
+            status_code=status_code,
+            resource_id=resource_id,
+            resource_version=resource_version,
+            **who(origin),
+        )
+        return record

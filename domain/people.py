@@ -1,0 +1,80 @@
+"""Staff and customers: who may call the API, and with which role."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from .errors import InvalidInput
+from .recorded import Recorded, who
+from .values import Origin, Role
+
+NAME_MAX = 200
+EMAIL_MAX = 254
+
+
+def require_person(name: str, email: str) -> None:
+    if not name.strip() or len(name) > NAME_MAX:
+        raise InvalidInput("name", f"name must have 1 to {NAME_MAX} characters")
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > EMAIL_MAX or any(c.isspace() for c in email):
+        raise InvalidInput("email", "email must be an address like name@example.com")
+
+
+class Person(Aggregate):
+    """A staff member or a customer; tokens are issued to people and named by `token_id`."""
+
+    name: str
+    email: str
+    role: Role
+    department_ids: list[UUID]
+    token_ids: list[UUID]
+
+    def __init__(self) -> None:
+        """State is set by `Registered.apply`."""
+
+    class Registered(Recorded, Aggregate.Created):
+        name: str
+        email: str
+        role: Role
+        department_ids: list[UUID]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name = self.name
+            aggregate.email = self.email
+            aggregate.role = self.role
+            aggregate.department_ids = list(self.department_ids)
+            aggregate.token_ids = []
+
+    class TokenIssued(Recorded):
+        token_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.token_ids.append(self.token_id)
+
+    @classmethod
+    def register(
+        cls,
+        person_id: UUID,
+        name: str,
+        email: str,
+        role: Role,
+        department_ids: list[UUID],
+        origin: Origin,
+    ) -> Person:
+        require_person(name, email)
+        person: Person = cls._create(
+            cls.Registered,
+            id=person_id,
+            name=name,
+            email=email,
+            role=role,
+            department_ids=department_ids,
+            **who(origin),
+        )
+        return person
+
+    def issue_token(self, token_id: UUID, origin: Origin) -> None:
+        self.trigger_event(self.TokenIssued, token_id=token_id, **who(origin))

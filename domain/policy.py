@@ -1,0 +1,33 @@
+"""Which roles may issue which ticket command, and the limits on text."""
+
+from __future__ import annotations
+
+from .errors import Forbidden, InvalidInput
+from .lifecycle import Command
+from .values import STAFF_WORKERS, Actor, Role
+
+SUBJECT_MAX = 200
+BODY_MAX = 65_536
+
+_CUSTOMER_COMMANDS = frozenset({Command.REPLY, Command.CLOSE, Command.REOPEN, Command.REVIEW})
+_STAFF_COMMANDS = frozenset(Command) - {Command.REVIEW}
+
+
+def require_may(actor: Actor, command: Command) -> None:
+    if actor.role is Role.CUSTOMER and command in _CUSTOMER_COMMANDS:
+        return
+    if actor.role in STAFF_WORKERS and command in _STAFF_COMMANDS:
+        return
+    raise Forbidden(f"a {actor.role.value} may not {command.value} tickets")
+
+
+def require_may_open(actor: Actor) -> None:
+    if actor.role is not Role.CUSTOMER and actor.role not in STAFF_WORKERS:
+        raise Forbidden(f"a {actor.role.value} may not open tickets")
+
+
+def require_text(field: str, value: str, maximum: int) -> None:
+    if not value.strip():
+        raise InvalidInput(field, f"{field} must not be empty")
+    if len(value) > maximum:
+        raise InvalidInput(field, f"{field} must be at most {maximum} characters")

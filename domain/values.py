@@ -1,0 +1,93 @@
+"""Value types shared by the aggregates: enumerations and the command origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CUSTOMER = "awaiting_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+STAFF_WORKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
+"""Roles that work tickets (the contract's 'agent' column includes supervisors)."""
+
+
+class MessageKind(StrEnum):
+    REPLY = "reply"
+    NOTE = "note"
+
+
+class AssignReason(StrEnum):
+    MANUAL = "manual"
+    ROUND_ROBIN = "round_robin"
+    LEAST_LOADED = "least_loaded"
+    REOPEN = "reopen"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who issues a command."""
+
+    id: UUID
+    role: Role
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role is Role.CUSTOMER
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who asked for a change, when, and why: every event carries all of it.
+
+    `correlation_id` names the request or job; `causation_id` the command or event
+    the change answers. Time is passed in so that the domain never reads a clock.
+    """
+
+    actor: Actor
+    at: datetime
+    correlation_id: UUID
+    causation_id: UUID
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reply (seen by the customer) or an internal note (staff only)."""
+
+    id: UUID
+    kind: MessageKind
+    author_id: UUID
+    author_role: Role
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Review:
+    rating: int
+    comment: str
+    at: datetime

@@ -1,0 +1,1 @@
+"""Wiring: configuration, the store, the composition root and the command line."""

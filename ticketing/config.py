@@ -1,0 +1,79 @@
+"""Settings from the environment, with the embedded SQLite store as the default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ticketing.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A setting is malformed; the message says which and how."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_token: str | None = None
+    smtp_url: str | None = None
+    embedded_workers: bool | None = None
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        workers = env.get("TICKETING_EMBEDDED_WORKERS")
+        return cls(
+            database_url=env.get("TICKETING_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            admin_token=env.get("TICKETING_ADMIN_TOKEN") or None,
+            smtp_url=env.get("TICKETING_SMTP_URL") or None,
+            embedded_workers=None if workers is None else workers.lower() in ("1", "true", "yes", "on"),
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    def store_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings for this store (tables are created by `migrate`)."""
+        common = {
+            "PERSISTENCE_MODULE": "",
+            "MAPPER_TOPIC": "ticketing.encoding:MsgspecMapper",
+        }
+        if self.is_sqlite:
+            path = sqlite_path(self.database_url)
+            return common | {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        if self.database_url.startswith(("postgresql:", "postgres:")):
+            url = urlsplit(self.database_url)
+            return common | {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+                "POSTGRES_HOST": url.hostname or "127.0.0.1",
+                "POSTGRES_PORT": str(url.port or 5432),
+                "POSTGRES_USER": unquote(url.username or "postgres"),
+                "POSTGRES_PASSWORD": unquote(url.password or ""),
+                "POSTGRES_POOL_SIZE": "10",
+                "POSTGRES_MAX_OVERFLOW": "20",
+                "POSTGRES_CONNECT_TIMEOUT": "5",
+            }
+        raise ConfigError(
+            f"TICKETING_DATABASE_URL must start with sqlite:// or postgresql://, not {self.database_url!r}"
+        )
+
+    @property
+    def workers_embedded(self) -> bool:
+        return self.is_sqlite if self.embedded_workers is None else self.embedded_workers
+
+
+def sqlite_path(url: str) -> Path:
+    """`sqlite:///relative/path` or `sqlite:////absolute/path`, as the contract says."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise ConfigError(f"a SQLite URL looks like sqlite:///var/ticketing.sqlite3, not {url!r}")
+    return Path(url[len(prefix):])

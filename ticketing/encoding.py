@@ -1,0 +1,111 @@
+"""Stored events as readable JSON through msgspec, decoded against each class's own types.
+
+Decoding against the event class's field types (not into plain dicts) is what brings
+UUIDs, datetimes and enumerations back as themselves rather than as strings.
+Snapshots carry an aggregate's state; it is decoded against that aggregate's
+annotations. Old event shapes are upcast by the library's `upcast_vN_vN+1` hooks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from datetime import datetime
+from functools import cache
+from typing import Any, ClassVar, TypedDict
+from uuid import UUID
+
+import msgspec
+from eventsourcing.domain import CanSnapshotAggregate
+from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.utils import get_topic, resolve_topic
+
+_encoder = msgspec.json.Encoder()
+
+_BASE_STATE = ("_created_on", "_modified_on")
+"""Attributes every aggregate has but does not annotate."""
+
+
+class _SnapshotEnvelope(msgspec.Struct):
+    timestamp: datetime
+    topic: str
+    state: msgspec.Raw
+
+
+@cache
+def _event_decoder(cls: type[Any]) -> msgspec.json.Decoder[Any]:
+    hints = typing.get_type_hints(cls)
+    fields = {
+        f.name: hints[f.name]
+        for f in dataclasses.fields(cls)
+        if f.name not in ("originator_id", "originator_version")
+    }
+    fields["class_version"] = int
+    state = TypedDict(f"{cls.__qualname__}State", fields, total=False)  # type: ignore[misc]
+    return msgspec.json.Decoder(state)
+
+
+@cache
+def _aggregate_state_type(cls: type[Any]) -> Any:
+    hints = {
+        name: hint
+        for name, hint in typing.get_type_hints(cls).items()
+        if typing.get_origin(hint) is not ClassVar and hint is not ClassVar
+    }
+    fields: dict[str, Any] = dict.fromkeys(_BASE_STATE, datetime)
+    fields.update({name: hint for name, hint in hints.items() if not name.isupper()})
+    fields["class_version"] = int
+    return TypedDict(f"{cls.__qualname__}Snapshot", fields, total=False)  # type: ignore[misc]
+
+
+class MsgspecMapper(Mapper[UUID]):
+    """A mapper that skips the transcoder: msgspec encodes and decodes the whole event."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=originator_version,
+            topic=get_topic(type(domain_event)),
+            state=_encoder.encode(state),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls = resolve_topic(stored_event.topic)
+        try:
+            state = self._decode(cls, stored_event.state)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as e:
+            msg = (
+                f"Failed to decode stored event {stored_event.topic} of "
+                f"{stored_event.originator_id} at version {stored_event.originator_version}: {e}"
+            )
+            raise MapperDeserialisationError(msg) from e
+        originator_id = stored_event.originator_id
+        state["originator_id"] = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+        state["originator_version"] = stored_event.originator_version
+        from_version = state.pop("class_version", 1)
+        class_version = getattr(cls, "class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return event
+
+    @staticmethod
+    def _decode(cls: type[Any], data: bytes) -> dict[str, Any]:
+        if issubclass(cls, CanSnapshotAggregate):
+            envelope = msgspec.json.decode(data, type=_SnapshotEnvelope)
+            aggregate_cls = resolve_topic(envelope.topic)
+            state_type = _aggregate_state_type(aggregate_cls)
+            return {
+                "timestamp": envelope.timestamp,
+                "topic": envelope.topic,
+                "state": dict(msgspec.json.decode(envelope.state, type=state_type)),
+            }
+        return dict(_event_decoder(cls).decode(data))
