@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.utils import get_topic
 
 from .errors import (
     Conflict,
@@ -250,6 +251,28 @@ class HelpDesk(Application[UUID]):
     def person(self, person_id: UUID) -> Person:
         return self._get(Person, person_id)
 
+    def people(
+        self, roles: frozenset[Role], after: int, limit: int
+    ) -> tuple[list[Person], int]:
+        """People with the given roles in registration order, after a log position;
+        also the position to continue from."""
+        topic = get_topic(Person.Registered)
+        found: list[Person] = []
+        while len(found) < limit:
+            batch = self.recorder.select_notifications(
+                after, 500, topics=[topic], inclusive_of_start=False
+            )
+            for notification in batch:
+                after = notification.id
+                person = self._get(Person, _as_uuid(notification.originator_id))
+                if person.role in roles:
+                    found.append(person)
+                    if len(found) == limit:
+                        break
+            if len(batch) < 500:
+                break
+        return found, after
+
     def authenticate(self, token: str) -> Actor | None:
         try:
             credential = self._get(Credential, Credential.id_for(hash_token(token)))
@@ -350,6 +373,10 @@ class HelpDesk(Application[UUID]):
             raise InvalidInput(field, f"unknown agent {person_id}") from None
         if person.role not in (Role.AGENT, Role.SUPERVISOR):
             raise InvalidInput(field, f"{person_id} does not work tickets")
+
+
+def _as_uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 def _position(recordings: list[Recording[UUID]]) -> int | None:

@@ -18,12 +18,12 @@ def require_may(actor: Actor, command: Command) -> None:
         return
     if actor.role in STAFF_WORKERS and command in _STAFF_COMMANDS:
         return
-    raise Forbidden(f"a {actor.role.value} may not {command.value} tickets")
+    raise Forbidden(f"the {actor.role.value} role may not {command.value} tickets")
 
 
 def require_may_open(actor: Actor) -> None:
     if actor.role is not Role.CUSTOMER and actor.role not in STAFF_WORKERS:
-        raise Forbidden(f"a {actor.role.value} may not open tickets")
+        raise Forbidden(f"the {actor.role.value} role may not open tickets")
 
 
 def require_text(field: str, value: str, maximum: int) -> None:

@@ -1,0 +1,1 @@
+"""The HTTP interface: a thin Litestar layer over the HelpDesk application."""

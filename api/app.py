@@ -1,0 +1,64 @@
+"""`create_app()`: the Litestar application, used as-is by the server and the tests."""
+
+from __future__ import annotations
+
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+
+from ticketing.services import Services
+
+from .auth import PUBLIC_PATHS, BearerTokens
+from .ops import RequestCounter, healthz, metrics_handler, readyz
+from .people import AgentController, CustomerController
+from .problems import exception_handlers
+from .tickets import TicketController
+
+MAX_BODY = 1024 * 1024
+
+
+def create_app(services: Services) -> Litestar:
+    counter = RequestCounter()
+
+    def provide_services() -> Services:
+        return services
+
+    return Litestar(
+        route_handlers=[
+            TicketController,
+            AgentController,
+            CustomerController,
+            healthz,
+            readyz,
+            metrics_handler(counter),
+        ],
+        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
+        middleware=[
+            counter.middleware,
+            DefineMiddleware(BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
+        ],
+        exception_handlers=exception_handlers,
+        openapi_config=OpenAPIConfig(
+            title="ticketing",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        state=State({"services": services}),
+        request_max_body_size=MAX_BODY,
+        debug=False,
+        on_shutdown=[services.close],
+    )
+
+
+def app_from_environment() -> Litestar:
+    """The ASGI factory for servers started outside `ticketing serve`."""
+    from ticketing.services import build_services
+
+    return create_app(build_services())
+
+

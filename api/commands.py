@@ -1,0 +1,73 @@
+"""What every command request shares: its intent (origin, If-Match, Idempotency-Key)
+and its answer headers (ETag, X-Log-Position)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+from uuid import UUID, uuid4
+
+import msgspec
+from litestar import Request
+
+from domain.application import Idempotency, Intent, Outcome
+from domain.errors import InvalidInput
+from domain.values import Actor, Origin
+from ticketing.services import Services
+
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+def intent_for(
+    request: Request[Actor, Any, Any], services: Services, data: msgspec.Struct | None
+) -> Intent:
+    origin = Origin(
+        actor=request.user,
+        at=services.clock(),
+        correlation_id=_correlation_id(request),
+        causation_id=uuid4(),
+    )
+    return Intent(origin, _expected_version(request), _idempotency(request, data))
+
+
+def answer_headers(services: Services, outcome: Outcome) -> dict[str, str]:
+    """A replayed answer reports the log's head: waiting for it covers the first write."""
+    position = outcome.position if outcome.position is not None else services.log.head()
+    return {"ETag": f'"{outcome.version}"', "X-Log-Position": str(position)}
+
+
+def _expected_version(request: Request[Any, Any, Any]) -> int | None:
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    match = _IF_MATCH.match(header)
+    if not match:
+        raise InvalidInput("If-Match", 'If-Match must be a version in quotes, like "3"')
+    return int(match.group(1))
+
+
+def _idempotency(request: Request[Any, Any, Any], data: msgspec.Struct | None) -> Idempotency | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _KEY.match(key):
+        raise InvalidInput("Idempotency-Key", "Idempotency-Key must be 1-255 visible ASCII characters")
+    fingerprint = hashlib.sha256(
+        b"\n".join(
+            [request.method.encode(), request.url.path.encode(), msgspec.json.encode(data)]
+        )
+    ).hexdigest()
+    return Idempotency(key, fingerprint)
+
+
+def _correlation_id(request: Request[Any, Any, Any]) -> UUID:
+    for name in ("x-correlation-id", "x-request-id"):
+        value = request.headers.get(name)
+        if value:
+            try:
+                return UUID(value)
+            except ValueError:
+                continue
+    return uuid4()

@@ -1,0 +1,76 @@
+"""Liveness, readiness and Prometheus metrics: public, for orchestrators and scrapers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from threading import Lock
+from typing import Any
+
+from litestar import MediaType, Response, get
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from ticketing.services import Services
+
+from .problems import problem
+
+
+class RequestCounter:
+    """Counts answers by method and status, for /metrics."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, int]] = Counter()
+        self._lock = Lock()
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        async def counted(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+
+            async def send_counting(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    with self._lock:
+                        self.counts[(scope["method"], message["status"])] += 1
+                await send(message)
+
+            await app(scope, receive, send_counting)
+
+        return counted
+
+
+@get("/healthz", operation_id="healthz", include_in_schema=True)
+async def healthz() -> dict[str, str]:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@get("/readyz", operation_id="readyz", sync_to_thread=True)
+def readyz(services: Services) -> Response[Any]:
+    """The store answers."""
+    try:
+        head = services.log.head()
+    except Exception:  # any store failure means not ready
+        return problem(503, "not-ready", "Not ready", "the event store does not answer")
+    return Response({"status": "ready", "log_position": head})
+
+
+def metrics_handler(counter: RequestCounter) -> Any:
+    @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, sync_to_thread=True)
+    def metrics(services: Services) -> str:
+        """Prometheus text: requests by method and status, and the log's head position."""
+        lines = [
+            "# HELP ticketing_http_responses_total HTTP answers by method and status.",
+            "# TYPE ticketing_http_responses_total counter",
+        ]
+        for (method, status), count in sorted(counter.counts.items()):
+            lines.append(
+                f'ticketing_http_responses_total{{method="{method}",status="{status}"}} {count}'
+            )
+        lines += [
+            "# HELP ticketing_log_position The global position of the newest event.",
+            "# TYPE ticketing_log_position gauge",
+            f"ticketing_log_position {services.log.head()}",
+        ]
+        return "\n".join(lines) + "\n"
+
+    return metrics

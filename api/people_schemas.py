@@ -1,0 +1,42 @@
+"""Request and response bodies of the staff and customer routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from domain.people import EMAIL_MAX, NAME_MAX
+from domain.values import Role
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=EMAIL_MAX)]
+StaffRole = Annotated[str, msgspec.Meta(pattern="^(agent|supervisor|auditor|analyst|admin)$")]
+
+
+class RegisterAgent(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    email: Email
+    role: StaffRole = Role.AGENT.value
+    department_ids: list[UUID] = msgspec.field(default_factory=list)
+
+
+class RegisterCustomer(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    email: Email
+
+
+class PersonView(msgspec.Struct):
+    id: UUID
+    name: str
+    email: str
+    role: str
+    department_ids: list[UUID]
+    created_at: str
+    token: str | None = None
+
+
+class PersonList(msgspec.Struct):
+    items: list[PersonView]
+    next_cursor: str | None = None

@@ -1,0 +1,121 @@
+"""The one mapping from errors to RFC 9457 problem documents.
+
+Nothing internal leaks: an unexpected error is logged and answered with a bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Duplicate,
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+)
+
+PROBLEM_JSON = "application/problem+json"
+_TYPE_BASE = "https://ticketing.example/problems/"
+_log = logging.getLogger("ticketing.api")
+
+_DOMAIN: dict[type[DomainError], tuple[int, str, str]] = {
+    NotFound: (404, "not-found", "Not found"),
+    Forbidden: (403, "forbidden", "Forbidden"),
+    InvalidInput: (400, "invalid-input", "Invalid input"),
+    InvalidTransition: (409, "invalid-transition", "Not allowed in the ticket's current state"),
+    Duplicate: (409, "duplicate", "Already exists"),
+    StaleVersion: (412, "stale-version", "The resource has changed"),
+    IdempotencyKeyReused: (422, "idempotency-key-reused", "Idempotency-Key reused"),
+    Conflict: (409, "conflict", "Too many concurrent changes"),
+}
+_STATUS_TITLES = {
+    400: ("invalid-input", "Invalid input"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
+    429: ("rate-limited", "Too many requests"),
+    503: ("not-ready", "Not ready"),
+}
+_MSGSPEC_PATH = re.compile(r"at `\$\.?([^`]*)`")
+_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]*)`")
+
+
+def problem(
+    status: int, kind: str, title: str, detail: str, headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body = {"type": _TYPE_BASE + kind, "title": title, "status": status, "detail": detail}
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    for cls, (status, kind, title) in _DOMAIN.items():
+        if isinstance(exc, cls):
+            if isinstance(exc, InvalidInput):
+                return problem(status, kind, title, exc.detail, field=exc.field)
+            return problem(status, kind, title, str(exc))
+    raise exc
+
+
+def validation_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    assert isinstance(exc, ValidationException)
+    field, detail = _field_of(exc)
+    return problem(400, "invalid-input", "Invalid input", detail, field=field)
+
+
+def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    kind, title = _STATUS_TITLES.get(status, ("error", "Error"))
+    if status >= 500:
+        _log.error("server error: %s", exc.detail)
+        return problem(status, kind, title, "the server could not answer")
+    if status == 400:
+        return problem(status, kind, title, exc.detail or title, field="body")
+    return problem(status, kind, title, exc.detail or title, headers=exc.headers)
+
+
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "internal", "Internal error", "the server could not answer")
+
+
+def _field_of(exc: ValidationException) -> tuple[str, str]:
+    """Finds the field a validation error is about, from Litestar's extra or msgspec's text."""
+    messages: list[str] = []
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if isinstance(item, dict):
+            message = str(item.get("message", ""))
+            messages.append(message)
+            key = item.get("key")
+            if key:
+                return str(key), f"{key}: {message}"
+    text = " ".join(messages) or str(exc.detail)
+    if match := _UNKNOWN_FIELD.search(text):
+        return match.group(1), f"unknown field {match.group(1)!r}"
+    if match := _MSGSPEC_PATH.search(text):
+        path = match.group(1) or "body"
+        return path, text
+    return "body", text
+
+
+exception_handlers: dict[Any, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

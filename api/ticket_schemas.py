@@ -1,0 +1,133 @@
+"""Request and response bodies of the ticket routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+
+from domain.policy import BODY_MAX, SUBJECT_MAX
+from domain.values import Priority, Status
+
+Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=SUBJECT_MAX)]
+Body = Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_MAX)]
+Comment = Annotated[str, msgspec.Meta(max_length=BODY_MAX)]
+Rating = Annotated[int, msgspec.Meta(ge=1, le=5)]
+
+
+class Request(msgspec.Struct, forbid_unknown_fields=True):
+    """Every request body refuses fields it does not know."""
+
+
+class OpenTicket(Request):
+    subject: Subject
+    body: Body
+    priority: Priority | None = None
+    help_topic_id: UUID | None = None
+    customer_id: UUID | None = None
+    department_id: UUID | None = None
+
+
+class AssignTicket(Request):
+    agent_id: UUID | None
+
+
+class TransferTicket(Request):
+    department_id: UUID
+
+
+class PostMessage(Request):
+    body: Body
+
+
+class ChangeStatus(Request):
+    status: Status
+
+
+class ChangePriority(Request):
+    priority: Priority
+
+
+class ResolveTicket(Request):
+    resolution: Body
+
+
+class CloseTicket(Request):
+    pass
+
+
+class ReopenTicket(Request):
+    reason: Body
+
+
+class ReviewTicket(Request):
+    rating: Rating
+    comment: Comment = ""
+
+
+class MessageView(msgspec.Struct):
+    id: UUID
+    kind: str
+    author_id: UUID
+    author_role: str
+    body: str
+    at: str
+
+
+class ReviewView(msgspec.Struct):
+    rating: int
+    comment: str
+    at: str
+
+
+class SLAView(msgspec.Struct):
+    plan_id: UUID | None = None
+    first_response_due: str | None = None
+    resolution_due: str | None = None
+    paused: bool = False
+    state: str = "none"
+    breaches: list[str] = msgspec.field(default_factory=list)
+
+
+class TicketView(msgspec.Struct):
+    id: UUID
+    number: str
+    subject: str
+    status: str
+    priority: str
+    department_id: UUID | None
+    assignee_id: UUID | None
+    customer_id: UUID | None
+    help_topic_id: UUID | None
+    created_at: str
+    updated_at: str
+    version: int
+    sla: SLAView
+    messages: list[MessageView]
+    review: ReviewView | None
+    resolution: str | None
+
+
+class HistoryItem(msgspec.Struct):
+    position: int
+    version: int
+    type: str
+    occurred_at: str
+    actor_id: UUID
+    actor_role: str
+    correlation_id: UUID
+    causation_id: UUID
+    data: dict[str, Any]
+
+
+class History(msgspec.Struct):
+    items: list[HistoryItem]
+
+
+class Verification(msgspec.Struct):
+    ok: bool
+    events: int
+    head: str | None
+    first_bad_version: int | None = None
+    detail: str | None = None

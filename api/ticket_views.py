@@ -1,0 +1,79 @@
+"""Shapes tickets and their events for the caller: customers never see notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from domain.ticket import Ticket
+from domain.values import Role
+from ticketing.store import Positioned
+
+from .ticket_schemas import HistoryItem, MessageView, ReviewView, SLAView, TicketView
+from .timefmt import rfc3339
+
+_COMMON = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "originator_topic",
+        "timestamp",
+        "actor_id",
+        "actor_role",
+        "correlation_id",
+        "causation_id",
+    }
+)
+
+
+def ticket_view(ticket: Ticket, role: Role) -> TicketView:
+    review = ticket.review
+    return TicketView(
+        id=ticket.id,
+        number=ticket.number,
+        subject=ticket.subject,
+        status=ticket.status.value,
+        priority=ticket.priority.value,
+        department_id=ticket.department_id,
+        assignee_id=ticket.assignee_id,
+        customer_id=ticket.customer_id,
+        help_topic_id=ticket.help_topic_id,
+        created_at=rfc3339(ticket.created_on),
+        updated_at=rfc3339(ticket.modified_on),
+        version=ticket.version,
+        sla=SLAView(),
+        messages=[
+            MessageView(
+                id=m.id,
+                kind=m.kind.value,
+                author_id=m.author_id,
+                author_role=m.author_role.value,
+                body=m.body,
+                at=rfc3339(m.at),
+            )
+            for m in ticket.visible_messages(role)
+        ],
+        review=None
+        if review is None
+        else ReviewView(rating=review.rating, comment=review.comment, at=rfc3339(review.at)),
+        resolution=ticket.resolution,
+    )
+
+
+def history_item(positioned: Positioned) -> HistoryItem:
+    event = positioned.event
+    data: dict[str, Any] = {
+        name: value for name, value in vars(event).items() if name not in _COMMON
+    }
+    return HistoryItem(
+        position=positioned.position,
+        version=event.originator_version,
+        type=type(event).__name__,
+        occurred_at=rfc3339(event.timestamp),
+        actor_id=event.actor_id,
+        actor_role=event.actor_role.value,
+        correlation_id=event.correlation_id,
+        causation_id=event.causation_id,
+        data=msgspec.to_builtins(data),
+    )
