@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -60,5 +59,3 @@ def app_from_environment() -> Litestar:
     from ticketing.services import build_services
 
     return create_app(build_services())
-
-

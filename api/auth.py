@@ -27,7 +27,9 @@ TICKET_READERS = (Role.CUSTOMER, Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
 
 
 class BearerTokens(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

@@ -48,16 +48,18 @@ def _expected_version(request: Request[Any, Any, Any]) -> int | None:
     return int(match.group(1))
 
 
-def _idempotency(request: Request[Any, Any, Any], data: msgspec.Struct | None) -> Idempotency | None:
+def _idempotency(
+    request: Request[Any, Any, Any], data: msgspec.Struct | None
+) -> Idempotency | None:
     key = request.headers.get("idempotency-key")
     if key is None:
         return None
     if not _KEY.match(key):
-        raise InvalidInput("Idempotency-Key", "Idempotency-Key must be 1-255 visible ASCII characters")
-    fingerprint = hashlib.sha256(
-        b"\n".join(
-            [request.method.encode(), request.url.path.encode(), msgspec.json.encode(data)]
+        raise InvalidInput(
+            "Idempotency-Key", "Idempotency-Key must be 1-255 visible ASCII characters"
         )
+    fingerprint = hashlib.sha256(
+        b"\n".join([request.method.encode(), request.url.path.encode(), msgspec.json.encode(data)])
     ).hexdigest()
     return Idempotency(key, fingerprint)
 

@@ -7,10 +7,10 @@ from threading import Lock
 from typing import Any
 
 from litestar import MediaType, Response, get
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from ticketing.services import Services
-
+from .deps import ServicesDep
 from .problems import problem
 
 
@@ -23,14 +23,14 @@ class RequestCounter:
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
         async def counted(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
+            if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
 
             async def send_counting(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     with self._lock:
-                        self.counts[(scope["method"], message["status"])] += 1
+                        self.counts[(str(scope.get("method")), message["status"])] += 1
                 await send(message)
 
             await app(scope, receive, send_counting)
@@ -45,7 +45,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", operation_id="readyz", sync_to_thread=True)
-def readyz(services: Services) -> Response[Any]:
+def readyz(services: ServicesDep) -> Response[Any]:
     """The store answers."""
     try:
         head = services.log.head()
@@ -56,7 +56,7 @@ def readyz(services: Services) -> Response[Any]:
 
 def metrics_handler(counter: RequestCounter) -> Any:
     @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, sync_to_thread=True)
-    def metrics(services: Services) -> str:
+    def metrics(services: ServicesDep) -> str:
         """Prometheus text: requests by method and status, and the log's head position."""
         lines = [
             "# HELP ticketing_http_responses_total HTTP answers by method and status.",

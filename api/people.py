@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.errors import InvalidInput, NotFound
 from domain.people import Person
 from domain.values import Actor, Role
+from ticketing.services import Services
 
 from .auth import allow
 from .commands import answer_headers, intent_for
+from .deps import ServicesDep
 from .people_schemas import PersonList, PersonView, RegisterAgent, RegisterCustomer
 from .timefmt import rfc3339
-from ticketing.services import Services
 
 STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER}
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 def person_view(person: Person, token: str | None = None) -> PersonView:
     return PersonView(
-        id=person.id, name=person.name, email=person.email, role=person.role.value,
-        department_ids=list(person.department_ids), created_at=rfc3339(person.created_on),
+        id=person.id,
+        name=person.name,
+        email=person.email,
+        role=person.role.value,
+        department_ids=list(person.department_ids),
+        created_at=rfc3339(person.created_on),
         token=token,
     )
 
 
 def _register(
-    request: Request[Actor, Any, Any], services: Services, data: Any, role: Role,
+    request: Request[Actor, Any, Any],
+    services: Services,
+    data: Any,
+    role: Role,
     department_ids: list[UUID],
 ) -> Response[PersonView]:
     intent = intent_for(request, services, data)
@@ -39,12 +48,15 @@ def _register(
     )
     person = services.helpdesk.person(outcome.aggregate_id)
     return Response(
-        person_view(person, outcome.token), status_code=201,
+        person_view(person, outcome.token),
+        status_code=201,
         headers=answer_headers(services, outcome),
     )
 
 
-def _listing(services: Services, roles: frozenset[Role], limit: int, cursor: str | None) -> PersonList:
+def _listing(
+    services: Services, roles: frozenset[Role], limit: int, cursor: str | None
+) -> PersonList:
     try:
         after = int(cursor) if cursor else 0
     except ValueError:
@@ -69,19 +81,24 @@ class AgentController(Controller):
     guards = [allow(Role.ADMIN)]
 
     @post("/", operation_id="registerAgent", sync_to_thread=True)
-    def register(self, request: Request[Actor, Any, Any], services: Services,
-                 data: RegisterAgent) -> Response[PersonView]:
+    def register(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        data: JSONBody[RegisterAgent],
+    ) -> Response[PersonView]:
         """Registers a staff member and returns their token, shown this once."""
         return _register(request, services, data, Role(data.role), data.department_ids)
 
     @get("/", operation_id="listAgents", sync_to_thread=True)
-    def list_agents(self, services: Services, limit: int = Parameter(default=50, ge=1, le=200),
-                    cursor: str | None = None) -> PersonList:
+    def list_agents(
+        self, services: ServicesDep, limit: Limit = 50, cursor: FromQuery[str | None] = None
+    ) -> PersonList:
         """Staff members in the order they were registered."""
         return _listing(services, STAFF_ROLES, limit, cursor)
 
     @get("/{person_id:uuid}", operation_id="getAgent", sync_to_thread=True)
-    def get_agent(self, services: Services, person_id: UUID) -> PersonView:
+    def get_agent(self, services: ServicesDep, person_id: FromPath[UUID]) -> PersonView:
         """One staff member."""
         return _one(services, person_id, STAFF_ROLES)
 
@@ -92,18 +109,23 @@ class CustomerController(Controller):
     guards = [allow(Role.ADMIN)]
 
     @post("/", operation_id="registerCustomer", sync_to_thread=True)
-    def register(self, request: Request[Actor, Any, Any], services: Services,
-                 data: RegisterCustomer) -> Response[PersonView]:
+    def register(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        data: JSONBody[RegisterCustomer],
+    ) -> Response[PersonView]:
         """Registers a customer and returns their token, shown this once."""
         return _register(request, services, data, Role.CUSTOMER, [])
 
     @get("/", operation_id="listCustomers", sync_to_thread=True)
-    def list_customers(self, services: Services, limit: int = Parameter(default=50, ge=1, le=200),
-                       cursor: str | None = None) -> PersonList:
+    def list_customers(
+        self, services: ServicesDep, limit: Limit = 50, cursor: FromQuery[str | None] = None
+    ) -> PersonList:
         """Customers in the order they were registered."""
         return _listing(services, frozenset({Role.CUSTOMER}), limit, cursor)
 
     @get("/{person_id:uuid}", operation_id="getCustomer", sync_to_thread=True)
-    def get_customer(self, services: Services, person_id: UUID) -> PersonView:
+    def get_customer(self, services: ServicesDep, person_id: FromPath[UUID]) -> PersonView:
         """One customer."""
         return _one(services, person_id, frozenset({Role.CUSTOMER}))

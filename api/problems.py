@@ -9,7 +9,7 @@ import logging
 import re
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from domain.errors import (
@@ -53,7 +53,11 @@ _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]*)`")
 
 
 def problem(
-    status: int, kind: str, title: str, detail: str, headers: dict[str, str] | None = None,
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
     body = {"type": _TYPE_BASE + kind, "title": title, "status": status, "detail": detail}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.application import Intent, Outcome
 from domain.errors import InvalidInput
@@ -18,6 +18,7 @@ from ticketing.services import Services
 
 from .auth import STAFF, TICKET_READERS, allow
 from .commands import answer_headers, intent_for
+from .deps import ServicesDep
 from .ticket_schemas import (
     AssignTicket,
     ChangePriority,
@@ -63,24 +64,37 @@ class TicketController(Controller):
 
     @post("/", operation_id="openTicket", guards=[allow(*CUSTOMER_OR_STAFF)], sync_to_thread=True)
     def open_ticket(
-        self, request: Request[Actor, Any, Any], services: Services, data: OpenTicket
+        self, request: Request[Actor, Any, Any], services: ServicesDep, data: JSONBody[OpenTicket]
     ) -> Response[TicketView]:
         """Opens a ticket; a customer opens it for themselves, staff may name the customer."""
-        return _run(request, services, data, lambda intent: services.helpdesk.open_ticket(
-            subject=data.subject, body=data.body, priority=data.priority,
-            customer_id=data.customer_id, department_id=data.department_id,
-            help_topic_id=data.help_topic_id, intent=intent,
-        ))
+        return _run(
+            request,
+            services,
+            data,
+            lambda intent: services.helpdesk.open_ticket(
+                subject=data.subject,
+                body=data.body,
+                priority=data.priority,
+                customer_id=data.customer_id,
+                department_id=data.department_id,
+                help_topic_id=data.help_topic_id,
+                intent=intent,
+            ),
+        )
 
-    @get("/{ticket_id:uuid}", operation_id="getTicket", guards=[allow(*TICKET_READERS)],
-         sync_to_thread=True)
+    @get(
+        "/{ticket_id:uuid}",
+        operation_id="getTicket",
+        guards=[allow(*TICKET_READERS)],
+        sync_to_thread=True,
+    )
     def get_ticket(
         self,
         request: Request[Actor, Any, Any],
-        services: Services,
-        ticket_id: UUID,
-        version: int | None = Parameter(default=None, ge=1),
-        as_of: datetime | None = None,
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        version: Annotated[int | None, QueryParameter(ge=1)] = None,
+        as_of: FromQuery[datetime | None] = None,
     ) -> Response[TicketView]:
         """The ticket now, or exactly as it was at `version` or at the moment `as_of`."""
         actor = request.user
@@ -95,109 +109,244 @@ class TicketController(Controller):
             ticket = helpdesk.ticket(ticket_id, actor, version)
         return Response(ticket_view(ticket, actor.role), headers={"ETag": f'"{ticket.version}"'})
 
-    @get("/{ticket_id:uuid}/history", operation_id="getTicketHistory",
-         guards=[allow(*TICKET_READERS)], sync_to_thread=True)
+    @get(
+        "/{ticket_id:uuid}/history",
+        operation_id="getTicketHistory",
+        guards=[allow(*TICKET_READERS)],
+        sync_to_thread=True,
+    )
     def history(
-        self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID
+        self, request: Request[Actor, Any, Any], services: ServicesDep, ticket_id: FromPath[UUID]
     ) -> History:
         """Every event of the ticket from the store, oldest first, with its global position."""
         actor = request.user
         visible = {e.originator_version for e in services.helpdesk.ticket_events(ticket_id, actor)}
         items = [
-            history_item(p) for p in services.log.history(ticket_id)
+            history_item(p)
+            for p in services.log.history(ticket_id)
             if p.event.originator_version in visible
         ]
         return History(items=items)
 
-    @get("/{ticket_id:uuid}/verify", operation_id="verifyTicket",
-         guards=[allow(Role.AUDITOR)], sync_to_thread=True)
+    @get(
+        "/{ticket_id:uuid}/verify",
+        operation_id="verifyTicket",
+        guards=[allow(Role.AUDITOR)],
+        sync_to_thread=True,
+    )
     def verify(
-        self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID
+        self, request: Request[Actor, Any, Any], services: ServicesDep, ticket_id: FromPath[UUID]
     ) -> Verification:
         """Recomputes the ticket's hash chain from the stored events."""
         services.helpdesk.ticket(ticket_id, request.user)
         report = verify_ticket(services.log, ticket_id)
         return Verification(
-            ok=report.ok, events=report.events, head=report.head,
-            first_bad_version=report.first_bad_version, detail=report.detail,
+            ok=report.ok,
+            events=report.events,
+            head=report.head,
+            first_bad_version=report.first_bad_version,
+            detail=report.detail,
         )
 
-    @post("/{ticket_id:uuid}/assign", operation_id="assignTicket", guards=[allow(*STAFF)],
-          status_code=200, sync_to_thread=True)
-    def assign(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-               data: AssignTicket) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/assign",
+        operation_id="assignTicket",
+        guards=[allow(*STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def assign(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[AssignTicket],
+    ) -> Response[TicketView]:
         """Assigns the ticket to an agent, or unassigns it with a null agent_id."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.assign(ticket_id, data.agent_id, i))
+        return _run(
+            request, services, data, lambda i: services.helpdesk.assign(ticket_id, data.agent_id, i)
+        )
 
-    @post("/{ticket_id:uuid}/transfer", operation_id="transferTicket", guards=[allow(*STAFF)],
-          status_code=200, sync_to_thread=True)
-    def transfer(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-                 data: TransferTicket) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/transfer",
+        operation_id="transferTicket",
+        guards=[allow(*STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def transfer(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[TransferTicket],
+    ) -> Response[TicketView]:
         """Moves the ticket to another department."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.transfer(ticket_id, data.department_id, i))
+        return _run(
+            request,
+            services,
+            data,
+            lambda i: services.helpdesk.transfer(ticket_id, data.department_id, i),
+        )
 
-    @post("/{ticket_id:uuid}/replies", operation_id="replyToTicket",
-          guards=[allow(*CUSTOMER_OR_STAFF)], status_code=200, sync_to_thread=True)
-    def reply(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-              data: PostMessage) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/replies",
+        operation_id="replyToTicket",
+        guards=[allow(*CUSTOMER_OR_STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def reply(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[PostMessage],
+    ) -> Response[TicketView]:
         """A public reply; the customer's own reply wakes an awaiting or resolved ticket."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.reply(ticket_id, data.body, i))
+        return _run(
+            request, services, data, lambda i: services.helpdesk.reply(ticket_id, data.body, i)
+        )
 
-    @post("/{ticket_id:uuid}/notes", operation_id="addNote", guards=[allow(*STAFF)],
-          status_code=200, sync_to_thread=True)
-    def note(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-             data: PostMessage) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/notes",
+        operation_id="addNote",
+        guards=[allow(*STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def note(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[PostMessage],
+    ) -> Response[TicketView]:
         """An internal note, never shown to the customer."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.add_note(ticket_id, data.body, i))
+        return _run(
+            request, services, data, lambda i: services.helpdesk.add_note(ticket_id, data.body, i)
+        )
 
-    @post("/{ticket_id:uuid}/status", operation_id="changeStatus", guards=[allow(*STAFF)],
-          status_code=200, sync_to_thread=True)
-    def status(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-               data: ChangeStatus) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/status",
+        operation_id="changeStatus",
+        guards=[allow(*STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def status(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[ChangeStatus],
+    ) -> Response[TicketView]:
         """Moves the ticket between open, in progress and awaiting customer."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.change_status(ticket_id, data.status, i))
+        return _run(
+            request,
+            services,
+            data,
+            lambda i: services.helpdesk.change_status(ticket_id, data.status, i),
+        )
 
-    @post("/{ticket_id:uuid}/priority", operation_id="changePriority", guards=[allow(*STAFF)],
-          status_code=200, sync_to_thread=True)
-    def priority(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-                 data: ChangePriority) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/priority",
+        operation_id="changePriority",
+        guards=[allow(*STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def priority(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[ChangePriority],
+    ) -> Response[TicketView]:
         """Changes the ticket's priority."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.change_priority(ticket_id, data.priority, i))
+        return _run(
+            request,
+            services,
+            data,
+            lambda i: services.helpdesk.change_priority(ticket_id, data.priority, i),
+        )
 
-    @post("/{ticket_id:uuid}/resolve", operation_id="resolveTicket", guards=[allow(*STAFF)],
-          status_code=200, sync_to_thread=True)
-    def resolve(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-                data: ResolveTicket) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/resolve",
+        operation_id="resolveTicket",
+        guards=[allow(*STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def resolve(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[ResolveTicket],
+    ) -> Response[TicketView]:
         """Resolves the ticket with a resolution the customer can read."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.resolve(ticket_id, data.resolution, i))
+        return _run(
+            request,
+            services,
+            data,
+            lambda i: services.helpdesk.resolve(ticket_id, data.resolution, i),
+        )
 
-    @post("/{ticket_id:uuid}/close", operation_id="closeTicket",
-          guards=[allow(*CUSTOMER_OR_STAFF)], status_code=200, sync_to_thread=True)
-    def close(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-              data: CloseTicket) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/close",
+        operation_id="closeTicket",
+        guards=[allow(*CUSTOMER_OR_STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def close(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[CloseTicket],
+    ) -> Response[TicketView]:
         """Closes the ticket; a customer closes only to confirm a resolution."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.close_ticket(ticket_id, i))
+        return _run(request, services, data, lambda i: services.helpdesk.close_ticket(ticket_id, i))
 
-    @post("/{ticket_id:uuid}/reopen", operation_id="reopenTicket",
-          guards=[allow(*CUSTOMER_OR_STAFF)], status_code=200, sync_to_thread=True)
-    def reopen(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-               data: ReopenTicket) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/reopen",
+        operation_id="reopenTicket",
+        guards=[allow(*CUSTOMER_OR_STAFF)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def reopen(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[ReopenTicket],
+    ) -> Response[TicketView]:
         """Returns a resolved or closed ticket to open."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.reopen(ticket_id, data.reason, i))
+        return _run(
+            request, services, data, lambda i: services.helpdesk.reopen(ticket_id, data.reason, i)
+        )
 
-    @post("/{ticket_id:uuid}/review", operation_id="reviewTicket",
-          guards=[allow(Role.CUSTOMER)], status_code=200, sync_to_thread=True)
-    def review(self, request: Request[Actor, Any, Any], services: Services, ticket_id: UUID,
-               data: ReviewTicket) -> Response[TicketView]:
+    @post(
+        "/{ticket_id:uuid}/review",
+        operation_id="reviewTicket",
+        guards=[allow(Role.CUSTOMER)],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def review(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        ticket_id: FromPath[UUID],
+        data: JSONBody[ReviewTicket],
+    ) -> Response[TicketView]:
         """The customer's rating (1-5) and comment, once the ticket is resolved or closed."""
-        return _run(request, services, data,
-                    lambda i: services.helpdesk.review(ticket_id, data.rating, data.comment, i))
+        return _run(
+            request,
+            services,
+            data,
+            lambda i: services.helpdesk.review(ticket_id, data.rating, data.comment, i),
+        )

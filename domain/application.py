@@ -133,7 +133,9 @@ class HelpDesk(Application[UUID]):
         if agent_id is not None:
             self._require_staff(agent_id, "agent_id")
         return self._change(
-            ticket_id, Command.ASSIGN, intent,
+            ticket_id,
+            Command.ASSIGN,
+            intent,
             lambda t: t.assign(agent_id, intent.origin, AssignReason.MANUAL),
         )
 
@@ -152,13 +154,17 @@ class HelpDesk(Application[UUID]):
 
     def change_status(self, ticket_id: UUID, status: Status, intent: Intent) -> Outcome:
         return self._change(
-            ticket_id, Command.CHANGE_STATUS, intent,
+            ticket_id,
+            Command.CHANGE_STATUS,
+            intent,
             lambda t: t.change_status(status, intent.origin),
         )
 
     def change_priority(self, ticket_id: UUID, priority: Priority, intent: Intent) -> Outcome:
         return self._change(
-            ticket_id, Command.CHANGE_PRIORITY, intent,
+            ticket_id,
+            Command.CHANGE_PRIORITY,
+            intent,
             lambda t: t.change_priority(priority, intent.origin),
         )
 
@@ -178,7 +184,9 @@ class HelpDesk(Application[UUID]):
 
     def review(self, ticket_id: UUID, rating: int, comment: str, intent: Intent) -> Outcome:
         return self._change(
-            ticket_id, Command.REVIEW, intent,
+            ticket_id,
+            Command.REVIEW,
+            intent,
             lambda t: t.add_review(rating, comment, intent.origin),
         )
 
@@ -251,9 +259,7 @@ class HelpDesk(Application[UUID]):
     def person(self, person_id: UUID) -> Person:
         return self._get(Person, person_id)
 
-    def people(
-        self, roles: frozenset[Role], after: int, limit: int
-    ) -> tuple[list[Person], int]:
+    def people(self, roles: frozenset[Role], after: int, limit: int) -> tuple[list[Person], int]:
         """People with the given roles in registration order, after a log position;
         also the position to continue from."""
         topic = get_topic(Person.Registered)

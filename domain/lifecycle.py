@@ -67,6 +67,4 @@ def require_allowed(command: Command, status: Status) -> None:
 
 def require_move(current: Status, target: Status) -> None:
     if (current, target) not in STATUS_MOVES:
-        raise InvalidTransition(
-            f"cannot move a ticket from {current.value} to {target.value}"
-        )
+        raise InvalidTransition(f"cannot move a ticket from {current.value} to {target.value}")

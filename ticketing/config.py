@@ -29,7 +29,9 @@ class Settings:
             database_url=env.get("TICKETING_DATABASE_URL") or DEFAULT_DATABASE_URL,
             admin_token=env.get("TICKETING_ADMIN_TOKEN") or None,
             smtp_url=env.get("TICKETING_SMTP_URL") or None,
-            embedded_workers=None if workers is None else workers.lower() in ("1", "true", "yes", "on"),
+            embedded_workers=None
+            if workers is None
+            else workers.lower() in ("1", "true", "yes", "on"),
         )
 
     @property
@@ -63,7 +65,8 @@ class Settings:
                 "POSTGRES_CONNECT_TIMEOUT": "5",
             }
         raise ConfigError(
-            f"TICKETING_DATABASE_URL must start with sqlite:// or postgresql://, not {self.database_url!r}"
+            "TICKETING_DATABASE_URL must start with sqlite:// or postgresql://, "
+            f"not {self.database_url!r}"
         )
 
     @property
@@ -76,4 +79,4 @@ def sqlite_path(url: str) -> Path:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
         raise ConfigError(f"a SQLite URL looks like sqlite:///var/ticketing.sqlite3, not {url!r}")
-    return Path(url[len(prefix):])
+    return Path(url[len(prefix) :])

@@ -41,8 +41,7 @@ def _event_decoder(cls: type[Any]) -> msgspec.json.Decoder[Any]:
         if f.name not in ("originator_id", "originator_version")
     }
     fields["class_version"] = int
-    state = TypedDict(f"{cls.__qualname__}State", fields, total=False)  # type: ignore[misc]
-    return msgspec.json.Decoder(state)
+    return msgspec.json.Decoder(_partial_typed_dict(f"{cls.__qualname__}State", fields))
 
 
 @cache
@@ -55,7 +54,12 @@ def _aggregate_state_type(cls: type[Any]) -> Any:
     fields: dict[str, Any] = dict.fromkeys(_BASE_STATE, datetime)
     fields.update({name: hint for name, hint in hints.items() if not name.isupper()})
     fields["class_version"] = int
-    return TypedDict(f"{cls.__qualname__}Snapshot", fields, total=False)  # type: ignore[misc]
+    return _partial_typed_dict(f"{cls.__qualname__}Snapshot", fields)
+
+
+def _partial_typed_dict(name: str, fields: dict[str, Any]) -> Any:
+    """A TypedDict msgspec can decode against; keys may be missing until upcast."""
+    return TypedDict(name, fields, total=False)  # type: ignore[operator]
 
 
 class MsgspecMapper(Mapper[UUID]):
@@ -86,7 +90,9 @@ class MsgspecMapper(Mapper[UUID]):
             )
             raise MapperDeserialisationError(msg) from e
         originator_id = stored_event.originator_id
-        state["originator_id"] = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+        state["originator_id"] = (
+            originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+        )
         state["originator_version"] = stored_event.originator_version
         from_version = state.pop("class_version", 1)
         class_version = getattr(cls, "class_version", 1)
@@ -108,4 +114,5 @@ class MsgspecMapper(Mapper[UUID]):
                 "topic": envelope.topic,
                 "state": dict(msgspec.json.decode(envelope.state, type=state_type)),
             }
-        return dict(_event_decoder(cls).decode(data))
+        decoder: msgspec.json.Decoder[Any] = _event_decoder(cls)  # type: ignore[arg-type]
+        return dict(decoder.decode(data))

@@ -102,8 +102,8 @@ class EventLog:
                 curs.execute(query, (ticket_id,))
                 return list(curs.fetchall())
         if isinstance(recorder, SQLiteApplicationRecorder):
-            statement = (
-                "SELECT rowid AS notification_id, originator_version, topic, state "
+            statement = (  # the table name is the library's constant, not input
+                "SELECT rowid AS notification_id, originator_version, topic, state "  # noqa: S608
                 f"FROM {recorder.events_table_name} WHERE originator_id = ? "
                 "ORDER BY originator_version"
             )

@@ -1,0 +1,9 @@
+"""Named dependencies the handlers take."""
+
+from __future__ import annotations
+
+from litestar.di import NamedDependency
+
+from ticketing.services import Services
+
+ServicesDep = NamedDependency[Services]

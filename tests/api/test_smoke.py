@@ -1,0 +1,2 @@
+def test_a_customer_opens_a_ticket(ticket):
+    assert ticket["status"] == "open"

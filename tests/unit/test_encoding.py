@@ -1,0 +1,175 @@
+"""Stored events as JSON: every event, a snapshot and an old event shape come back intact."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
+from eventsourcing.utils import clear_topic_cache, get_topic
+
+from domain.indexes import Credential, EmailAddress, IdempotencyRecord, TicketNumber
+from domain.people import Person
+from domain.ticket import Ticket
+from domain.values import Message, MessageKind, Review, Role, Status
+from tests.builders import AGENT, CUSTOMER, SUPERVISOR, TICKET_ID, full_story, origin, replay
+from ticketing.encoding import MsgspecMapper
+
+AGGREGATES = (Ticket, Person, TicketNumber, EmailAddress, Credential, IdempotencyRecord)
+
+
+def _people_and_indexes() -> list[Any]:
+    by = origin(SUPERVISOR)
+    agent = Person.register(AGENT.id, "Ada Agent", "ada@example.com", Role.AGENT, [uuid4()], by)
+    agent.issue_token(uuid4(), by)
+    return [
+        *agent.collect_events(),
+        *TicketNumber.claim("10000001", TICKET_ID, by).collect_events(),
+        *EmailAddress.claim("ada@example.com", AGENT.id, by).collect_events(),
+        *Credential.issue("ab" * 32, AGENT.id, uuid4(), Role.AGENT, by).collect_events(),
+        *IdempotencyRecord.remember(
+            uuid4(), "f" * 64, 201, TICKET_ID, 1, origin(CUSTOMER)
+        ).collect_events(),
+    ]
+
+
+SAMPLES: list[Any] = [*full_story(), *_people_and_indexes()]
+
+
+def _declared_events(aggregate: type[Aggregate]) -> set[type]:
+    nested = [
+        cls
+        for name, cls in vars(aggregate).items()
+        if isinstance(cls, type) and issubclass(cls, DomainEvent) and name != "Event"
+    ]
+    creators = [cls for cls in nested if issubclass(cls, Aggregate.Created)]
+    # The library adds a plain `Created` beside an aggregate's own creation event.
+    return {cls for cls in nested if not (cls.__name__ == "Created" and len(creators) > 1)}
+
+
+@pytest.fixture
+def mapper() -> MsgspecMapper:
+    return MsgspecMapper(transcoder=None)  # type: ignore[arg-type]
+
+
+def test_the_samples_hold_every_event_class() -> None:
+    declared = set().union(*(_declared_events(a) for a in AGGREGATES))
+    assert {type(e) for e in SAMPLES} == declared
+
+
+@pytest.mark.parametrize("event", SAMPLES, ids=lambda e: type(e).__qualname__)
+def test_every_event_comes_back_equal_and_typed(mapper: MsgspecMapper, event: Any) -> None:
+    decoded = mapper.to_domain_event(mapper.to_stored_event(event))
+    assert type(decoded) is type(event)
+    assert decoded == event
+    for name, value in vars(event).items():
+        assert type(getattr(decoded, name)) is type(value), name
+    assert isinstance(decoded.originator_id, UUID)
+    assert isinstance(decoded.actor_id, UUID)
+    assert isinstance(decoded.actor_role, Role)
+    assert isinstance(decoded.timestamp, datetime)
+
+
+@pytest.mark.parametrize("event", SAMPLES, ids=lambda e: type(e).__qualname__)
+def test_the_stored_state_is_readable_json(mapper: MsgspecMapper, event: Any) -> None:
+    state = json.loads(mapper.to_stored_event(event).state)
+    assert state["actor_id"] == str(event.actor_id)
+    assert state["actor_role"] == event.actor_role.value
+
+
+def test_a_ticket_event_keeps_its_digest_through_storage(mapper: MsgspecMapper) -> None:
+    for event in full_story():
+        assert mapper.to_domain_event(mapper.to_stored_event(event)).digest() == event.digest()
+
+
+def test_a_snapshot_gives_back_an_equal_ticket(mapper: MsgspecMapper) -> None:
+    ticket = replay(full_story())
+    stored = mapper.to_stored_event(Snapshot.take(ticket))
+    assert json.loads(stored.state)["state"]["status"] == "open"
+    restored = mapper.to_domain_event(stored).mutate(None)
+    assert isinstance(restored, Ticket)
+    assert restored == ticket
+    assert isinstance(restored.id, UUID)
+    assert restored.version == ticket.version
+    assert restored.status is Status.OPEN
+    assert isinstance(restored.customer_id, UUID)
+    assert isinstance(restored.review, Review)
+    assert isinstance(restored.review.at, datetime)
+    assert isinstance(restored.created_on, datetime)
+    assert {m.kind for m in restored.messages} == {MessageKind.REPLY, MessageKind.NOTE}
+    for message in restored.messages:
+        assert type(message) is Message
+        assert type(message.kind) is MessageKind
+        assert type(message.author_role) is Role
+        assert isinstance(message.id, UUID)
+        assert isinstance(message.at, datetime)
+
+
+@pytest.mark.parametrize("state", [b"{not json", b"", b'{"actor_role": "pilot"}'])
+def test_a_stored_event_that_cannot_be_decoded_is_refused(
+    mapper: MsgspecMapper, state: bytes
+) -> None:
+    stored = StoredEvent(uuid4(), 2, get_topic(Ticket.Assigned), state)
+    with pytest.raises(MapperDeserialisationError):
+        mapper.to_domain_event(stored)
+
+
+class Parcel(Aggregate):
+    """A toy aggregate whose one event gains a field in its second version."""
+
+    class Labelled(Aggregate.Event):
+        label: str
+
+    def label(self, text: str) -> None:
+        self.trigger_event(self.Labelled, label=text)
+
+
+@pytest.fixture
+def fresh_topics() -> Iterator[None]:
+    """Topics resolve through a cache; the class behind one changes in this test."""
+    clear_topic_cache()
+    yield
+    clear_topic_cache()
+
+
+@pytest.mark.usefixtures("fresh_topics")
+def test_an_old_event_is_upcast_to_the_current_shape(
+    mapper: MsgspecMapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An event is stored while `Labelled` has its first shape.
+    parcel = Parcel()
+    parcel.label("fragile")
+    stored = mapper.to_stored_event(parcel.collect_events()[-1])
+    assert "class_version" not in json.loads(stored.state)
+
+    # The class gains a field, and says how to fill it in on old records.
+    class Labelled(Parcel.Event):
+        label: str
+        colour: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["colour"] = "brown"
+
+    monkeypatch.setattr(Parcel, "Labelled", Labelled)
+    clear_topic_cache()
+
+    # The old record decodes to the new shape.
+    event = mapper.to_domain_event(stored)
+    assert type(event) is Labelled
+    assert event.label == "fragile"
+    assert event.colour == "brown"
+    assert event.originator_id == parcel.id
+
+    # A new record carries its version and is not upcast again.
+    parcel.trigger_event(Labelled, label="heavy", colour="red")
+    [fresh] = parcel.collect_events()
+    again = mapper.to_domain_event(mapper.to_stored_event(fresh))
+    assert json.loads(mapper.to_stored_event(fresh).state)["class_version"] == 2
+    assert again == fresh

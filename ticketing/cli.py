@@ -1,0 +1,87 @@
+"""The `ticketing` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+
+from .config import ConfigError, Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ticketing", description="An event-sourced help desk.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the API on the configured store")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL only)")
+    commands.add_parser("migrate", help="create the store's tables, once")
+    commands.add_parser("demo", help="walk a ticket through its lifecycle on a throwaway store")
+    audit = commands.add_parser("audit", help="tamper evidence")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="recompute hash chains")
+    verify.add_argument("ticket_id", nargs="?")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port, args.workers)
+        if args.command == "migrate":
+            from .store import migrate
+
+            migrate(settings)
+            print(f"tables ready on {_redacted(settings.database_url)}")
+            return 0
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return run_demo()
+        if args.command == "audit":
+            from .audit_cli import verify_command
+
+            return verify_command(settings, args.ticket_id)
+    except ConfigError as e:
+        print(f"ticketing: {e}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    from .store import migrate
+
+    if not settings.admin_token:
+        token = secrets.token_urlsafe(32)
+        os.environ["TICKETING_ADMIN_TOKEN"] = token
+        settings = Settings.from_environment()
+        print(f"admin token (generated, set TICKETING_ADMIN_TOKEN to choose one): {token}")
+    migrate(settings)
+    print(f"ticketing on {_redacted(settings.database_url)}, listening on http://{host}:{port}")
+    print(f"OpenAPI: http://{host}:{port}/schema", flush=True)
+    uvicorn.run(
+        "api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if not settings.is_sqlite else 1,
+        log_level="warning",
+    )
+    return 0
+
+
+def _redacted(url: str) -> str:
+    """The database URL without its password, for printing."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

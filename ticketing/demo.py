@@ -1,0 +1,101 @@
+"""`ticketing demo`: the walkthrough of the contract, over HTTP, on a throwaway store."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import TestClient
+
+from .config import Settings
+from .services import build_services
+from .store import migrate
+
+_ADMIN = "demo-admin-token"
+
+
+class _Narrator:
+    def __init__(self, client: TestClient[Any]) -> None:
+        self.client = client
+        self.step = 0
+
+    def call(self, who: str, token: str, method: str, path: str, body: Any = None) -> Any:
+        self.step += 1
+        answer = self.client.request(
+            method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        print(f"{self.step:2}. {who:<9} {method} {path} -> {answer.status_code}")
+        if answer.status_code >= 400:
+            raise SystemExit(f"    unexpected answer: {answer.text}")
+        return answer.json()
+
+
+def run_demo() -> int:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from api.app import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
+        settings = Settings(database_url=url, admin_token=_ADMIN)
+        migrate(settings)
+        with TestClient(create_app(build_services(settings))) as client:
+            _walk(_Narrator(client))
+    return 0
+
+
+def _walk(n: _Narrator) -> None:
+    customer = n.call(
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/customers",
+        {"name": "Alex Customer", "email": "alex@example.com"},
+    )
+    john = n.call(
+        "admin", _ADMIN, "POST", "/v1/agents", {"name": "John Doe", "email": "john.doe@example.com"}
+    )
+    auditor = n.call(
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/agents",
+        {"name": "Ada Auditor", "email": "ada@example.com", "role": "auditor"},
+    )
+    c, j, a = customer["token"], john["token"], auditor["token"]
+    ticket = n.call(
+        "customer",
+        c,
+        "POST",
+        "/v1/tickets",
+        {"subject": "Online Banking Outage", "body": "I cannot log in since 9:00."},
+    )
+    t = f"/v1/tickets/{ticket['id']}"
+    print(f"    ticket #{ticket['number']} is {ticket['status']}")
+    n.call("John", j, "POST", f"{t}/assign", {"agent_id": john["id"]})
+    first_reply = n.call(
+        "John", j, "POST", f"{t}/replies", {"body": "Which browser and error message do you see?"}
+    )
+    n.call("John", j, "POST", f"{t}/status", {"status": "in_progress"})
+    n.call("John", j, "POST", f"{t}/notes", {"body": "Checked the auth service logs."})
+    seen = n.call("customer", c, "GET", t)
+    print(f"    the customer sees {len(seen['messages'])} messages, no internal note")
+    n.call("John", j, "POST", f"{t}/resolve", {"resolution": "Password reset."})
+    n.call("customer", c, "POST", f"{t}/reopen", {"reason": "Still cannot log in."})
+    n.call("John", j, "POST", f"{t}/resolve", {"resolution": "Password reset, cache cleared."})
+    n.call("customer", c, "POST", f"{t}/close", {})
+    done = n.call("customer", c, "POST", f"{t}/review", {"rating": 5, "comment": "Thanks!"})
+    print(f"    the ticket is {done['status']}, reviewed {done['review']['rating']}/5")
+    history = n.call("auditor", a, "GET", f"{t}/history")
+    for item in history["items"]:
+        print(
+            f"    v{item['version']:<2} {item['occurred_at']} {item['type']:<14}"
+            f" by {item['actor_role']} {item['actor_id']}"
+        )
+    then = n.call("auditor", a, "GET", f"{t}?version={first_reply['version']}")
+    print(
+        f"    after the first reply it was {then['status']} with {len(then['messages'])} messages"
+    )
+    proof = n.call("auditor", a, "GET", f"{t}/verify")
+    print(f"    chain ok={proof['ok']} over {proof['events']} events, head {proof['head'][:16]}…")
