@@ -46,7 +46,9 @@ def _register(
     outcome = services.helpdesk.register_person(
         name=data.name, email=data.email, role=role, department_ids=department_ids, intent=intent
     )
-    person = services.helpdesk.person(outcome.aggregate_id)
+    person = outcome.aggregate
+    if not isinstance(person, Person):
+        person = services.helpdesk.person(outcome.aggregate_id)
     return Response(
         person_view(person, outcome.token),
         status_code=201,

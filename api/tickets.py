@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.application import Intent, Outcome
 from domain.errors import InvalidInput
+from domain.ticket import Ticket
 from domain.values import Actor, Role
 from ticketing.audit import verify_ticket
 from ticketing.services import Services
@@ -40,7 +41,9 @@ CUSTOMER_OR_STAFF = (Role.CUSTOMER, *STAFF)
 
 
 def _answer(services: Services, actor: Actor, outcome: Outcome) -> Response[TicketView]:
-    ticket = services.helpdesk.ticket(outcome.aggregate_id, actor, outcome.version)
+    ticket = outcome.aggregate
+    if not isinstance(ticket, Ticket):
+        ticket = services.helpdesk.ticket(outcome.aggregate_id, actor, outcome.version)
     return Response(
         ticket_view(ticket, actor.role),
         status_code=outcome.status_code,

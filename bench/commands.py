@@ -72,8 +72,9 @@ class Api:
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def call(self, method: str, path: str, token: str, body: dict[str, Any] | None = None
-             ) -> tuple[int, bytes]:
+    def call(
+        self, method: str, path: str, token: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, bytes]:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         try:
             self.conn.request(method, path, json.dumps(body) if body else None, headers)
@@ -93,13 +94,29 @@ class Server:
     def __init__(self, database_url: str, workers: int) -> None:
         self.port = free_port()
         self.log: TextIO = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in stop()
-        env = os.environ | {"TICKETING_DATABASE_URL": database_url,
-                            "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN}
-        cmd = [str(ROOT / ".venv/bin/ticketing"), "serve", "--host", "127.0.0.1",
-               "--port", str(self.port), "--workers", str(workers)]
+        env = os.environ | {
+            "TICKETING_DATABASE_URL": database_url,
+            "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN,
+        }
+        cmd = [
+            str(ROOT / ".venv/bin/ticketing"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+        ]
         # Own session: Ctrl-C reaches only us, and we stop the server in order.
-        self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -131,8 +148,12 @@ class Server:
 
 
 def register(api: Api, kind: str, i: int) -> str:
-    status, raw = api.call("POST", f"/v1/{kind}", ADMIN_TOKEN,
-                           {"name": f"Bench {kind} {i}", "email": f"{kind}{i}@bench.example"})
+    status, raw = api.call(
+        "POST",
+        f"/v1/{kind}",
+        ADMIN_TOKEN,
+        {"name": f"Bench {kind} {i}", "email": f"{kind}{i}@bench.example"},
+    )
     if status != 201:
         raise RuntimeError(f"registering {kind} {i}: {status} {raw[:300]!r}")
     return str(json.loads(raw)["token"])
@@ -184,12 +205,14 @@ def raw_load(url: str, stop: threading.Event, tally: Tally) -> None:
             tally.ok += 1
 
 
-def run_threads(n: int, seconds: float, target: Callable[[int, threading.Event, Tally], None]
-                ) -> tuple[Tally, float]:
+def run_threads(
+    n: int, seconds: float, target: Callable[[int, threading.Event, Tally], None]
+) -> tuple[Tally, float]:
     """n threads for `seconds`; returns merged results and the real elapsed time."""
     stop, tallies = threading.Event(), [Tally() for _ in range(n)]
-    threads = [threading.Thread(target=target, args=(i, stop, tallies[i]), daemon=True)
-               for i in range(n)]
+    threads = [
+        threading.Thread(target=target, args=(i, stop, tallies[i]), daemon=True) for i in range(n)
+    ]
     started = time.perf_counter()
     try:
         for t in threads:
@@ -207,15 +230,19 @@ def run_threads(n: int, seconds: float, target: Callable[[int, threading.Event, 
     return total, elapsed
 
 
-def report(args: argparse.Namespace, http_t: Tally, http_s: float, raw_t: Tally, raw_s: float
-           ) -> None:
-    print(f"cores: {os.cpu_count()} (usable {len(os.sched_getaffinity(0))}); "
-          f"threads {args.threads}; server workers {args.workers}; {args.seconds:g}s each")
+def report(
+    args: argparse.Namespace, http_t: Tally, http_s: float, raw_t: Tally, raw_s: float
+) -> None:
+    print(
+        f"cores: {os.cpu_count()} (usable {len(os.sched_getaffinity(0))}); "
+        f"threads {args.threads}; server workers {args.workers}; {args.seconds:g}s each"
+    )
     print(f"{'':<26}{'ok':>8}{'errors':>8}{'per s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     for name, t, s in (("HTTP commands", http_t, http_s), ("raw INSERT+COMMIT", raw_t, raw_s)):
         p50, p99 = (percentile(t.latencies, q) * 1e3 for q in (0.5, 0.99))
-        print(f"{name:<26}{t.ok:>8}{sum(t.errors.values()):>8}{t.ok / s:>10.1f}"
-              f"{p50:>9.2f}{p99:>9.2f}")
+        print(
+            f"{name:<26}{t.ok:>8}{sum(t.errors.values()):>8}{t.ok / s:>10.1f}{p50:>9.2f}{p99:>9.2f}"
+        )
     ratio = (http_t.ok / http_s) / (raw_t.ok / raw_s) if raw_t.ok else float("nan")
     print(f"ratio {ratio:.2f} (HTTP commands per raw INSERT+COMMIT)")
     for name, t in (("HTTP", http_t), ("raw", raw_t)):
@@ -245,17 +272,21 @@ def main() -> int:
         server = Server(db_url, args.workers)
         server.wait_ready()
         setup = Api(server.port)
-        people = [(register(setup, "customers", i), register(setup, "agents", i))
-                  for i in range(args.threads)]
+        people = [
+            (register(setup, "customers", i), register(setup, "agents", i))
+            for i in range(args.threads)
+        ]
         setup.close()
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute("CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload jsonb)")
 
         port = server.port
-        http_t, http_s = run_threads(args.threads, args.seconds,
-                                     lambda i, stop, t: http_load(port, *people[i], stop, t))
-        raw_t, raw_s = run_threads(args.threads, args.seconds,
-                                   lambda _i, stop, t: raw_load(db_url, stop, t))
+        http_t, http_s = run_threads(
+            args.threads, args.seconds, lambda i, stop, t: http_load(port, *people[i], stop, t)
+        )
+        raw_t, raw_s = run_threads(
+            args.threads, args.seconds, lambda _i, stop, t: raw_load(db_url, stop, t)
+        )
         report(args, http_t, http_s, raw_t, raw_s)
         return 0
     except KeyboardInterrupt:

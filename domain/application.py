@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
@@ -65,6 +65,8 @@ class Outcome:
     status_code: int
     replayed: bool = False
     token: str | None = None
+    aggregate: Aggregate | None = None
+    """The saved aggregate itself, so that the answer needs no second read."""
 
 
 def random_ticket_number() -> str:
@@ -251,9 +253,7 @@ class HelpDesk(Application[UUID]):
             )
             outcome = self._try_save(person, intent, 201, claim, credential)
             if outcome is not None:
-                return Outcome(
-                    outcome.aggregate_id, outcome.version, outcome.position, 201, token=token
-                )
+                return replace(outcome, token=token)
         raise Conflict("could not register the person")
 
     def person(self, person_id: UUID) -> Person:
@@ -328,7 +328,13 @@ class HelpDesk(Application[UUID]):
             recordings = self.save(aggregate, *pending)
         except IntegrityError:
             return None
-        return Outcome(aggregate.id, aggregate.version, _position(recordings), status_code)
+        return Outcome(
+            aggregate.id,
+            aggregate.version,
+            _position(recordings),
+            status_code,
+            aggregate=aggregate,
+        )
 
     def _replay(self, intent: Intent) -> Outcome | None:
         if intent.idempotency is None:

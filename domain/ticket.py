@@ -105,20 +105,23 @@ class Ticket(Aggregate):
             aggregate.department_id = self.department_id
 
     class Replied(Event):
+        """A public message: the customer sees it."""
+
         message_id: UUID
         body: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.messages.append(self._message(MessageKind.REPLY))
+            aggregate.messages.append(_message(self, MessageKind.REPLY))
 
-        def _message(self, kind: MessageKind) -> Message:
-            return Message(
-                self.message_id, kind, self.actor_id, self.actor_role, self.body, self.timestamp
-            )
+    class NoteAdded(Event):
+        """An internal message; deliberately not a kind of `Replied`, so that
+        nothing that shows replies can show a note by matching on the type."""
 
-    class NoteAdded(Replied):
+        message_id: UUID
+        body: str
+
         def apply(self, aggregate: Any) -> None:
-            aggregate.messages.append(self._message(MessageKind.NOTE))
+            aggregate.messages.append(_message(self, MessageKind.NOTE))
 
     class StatusChanged(Event):
         status: Status
@@ -266,3 +269,9 @@ class Ticket(Aggregate):
 
     def _record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
         self.trigger_event(event_class, prev_hash=self.head_hash, **who(origin), **fields)
+
+
+def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:
+    return Message(
+        event.message_id, kind, event.actor_id, event.actor_role, event.body, event.timestamp
+    )

@@ -33,15 +33,14 @@ class _SnapshotEnvelope(msgspec.Struct):
 
 
 @cache
-def _event_decoder(cls: type[Any]) -> msgspec.json.Decoder[Any]:
+def _event_state_type(cls: type[Any]) -> Any:
     hints = typing.get_type_hints(cls)
     fields = {
         f.name: hints[f.name]
         for f in dataclasses.fields(cls)
         if f.name not in ("originator_id", "originator_version")
     }
-    fields["class_version"] = int
-    return msgspec.json.Decoder(_partial_typed_dict(f"{cls.__qualname__}State", fields))
+    return _partial_typed_dict(f"{cls.__qualname__}State", fields)
 
 
 @cache
@@ -53,7 +52,6 @@ def _aggregate_state_type(cls: type[Any]) -> Any:
     }
     fields: dict[str, Any] = dict.fromkeys(_BASE_STATE, datetime)
     fields.update({name: hint for name, hint in hints.items() if not name.isupper()})
-    fields["class_version"] = int
     return _partial_typed_dict(f"{cls.__qualname__}Snapshot", fields)
 
 
@@ -63,7 +61,10 @@ def _partial_typed_dict(name: str, fields: dict[str, Any]) -> Any:
 
 
 class MsgspecMapper(Mapper[UUID]):
-    """A mapper that skips the transcoder: msgspec encodes and decodes the whole event."""
+    """A mapper that skips the transcoder: msgspec encodes and decodes the whole event.
+
+    The library's compressor and cipher, when configured, still apply to the bytes.
+    """
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         state = dict(vars(domain_event))
@@ -72,18 +73,28 @@ class MsgspecMapper(Mapper[UUID]):
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
+        data = _encoder.encode(state)
+        if self.compressor:
+            data = self.compressor.compress(data)
+        if self.cipher:
+            data = self.cipher.encrypt(data)
         return StoredEvent(
             originator_id=originator_id,
             originator_version=originator_version,
             topic=get_topic(type(domain_event)),
-            state=_encoder.encode(state),
+            state=data,
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)
+        data = stored_event.state
         try:
-            state = self._decode(cls, stored_event.state)
-        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as e:
+            if self.cipher:
+                data = self.cipher.decrypt(data)
+            if self.compressor:
+                data = self.compressor.decompress(data)
+            state = _decode(cls, data)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError, KeyError) as e:
             msg = (
                 f"Failed to decode stored event {stored_event.topic} of "
                 f"{stored_event.originator_id} at version {stored_event.originator_version}: {e}"
@@ -94,25 +105,33 @@ class MsgspecMapper(Mapper[UUID]):
             originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
         )
         state["originator_version"] = stored_event.originator_version
-        from_version = state.pop("class_version", 1)
-        class_version = getattr(cls, "class_version", 1)
-        while from_version < class_version:
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-            from_version += 1
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
 
-    @staticmethod
-    def _decode(cls: type[Any], data: bytes) -> dict[str, Any]:
-        if issubclass(cls, CanSnapshotAggregate):
-            envelope = msgspec.json.decode(data, type=_SnapshotEnvelope)
-            aggregate_cls = resolve_topic(envelope.topic)
-            state_type = _aggregate_state_type(aggregate_cls)
-            return {
-                "timestamp": envelope.timestamp,
-                "topic": envelope.topic,
-                "state": dict(msgspec.json.decode(envelope.state, type=state_type)),
-            }
-        decoder: msgspec.json.Decoder[Any] = _event_decoder(cls)  # type: ignore[arg-type]
-        return dict(decoder.decode(data))
+
+def _decode(cls: type[Any], data: bytes) -> dict[str, Any]:
+    if issubclass(cls, CanSnapshotAggregate):
+        envelope = msgspec.json.decode(data, type=_SnapshotEnvelope)
+        aggregate_cls = resolve_topic(envelope.topic)
+        state = _decode_shape(envelope.state, _aggregate_state_type(aggregate_cls), aggregate_cls)
+        version = getattr(aggregate_cls, "class_version", 1)
+        if version > 1:
+            state["class_version"] = version  # upcast already: the snapshot must not do it again
+        return {"timestamp": envelope.timestamp, "topic": envelope.topic, "state": state}
+    return _decode_shape(data, _event_state_type(cls), cls)  # type: ignore[arg-type]
+
+
+def _decode_shape(data: bytes, shape: Any, owner: type[Any]) -> dict[str, Any]:
+    """Decodes straight into the current types, unless the class has changed shape:
+    then the stored fields are read untyped, upcast (renamed, retyped, added), and
+    only then converted, so no old field is lost before its upcaster sees it."""
+    current = getattr(owner, "class_version", 1)
+    if current == 1:
+        return dict(msgspec.json.decode(data, type=shape))
+    raw: dict[str, Any] = msgspec.json.decode(data)
+    stored = raw.pop("class_version", 1)
+    while stored < current:
+        getattr(owner, f"upcast_v{stored}_v{stored + 1}")(raw)
+        stored += 1
+    return dict(msgspec.convert(raw, type=shape))

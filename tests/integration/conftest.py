@@ -1,0 +1,45 @@
+"""The application on a real store, per store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+
+from domain.application import HelpDesk, Intent
+from domain.values import Actor, Origin, Role
+from ticketing.config import Settings
+from ticketing.store import migrate, open_helpdesk
+
+from ..conftest import FakeClock
+
+CUSTOMER = Actor(uuid4(), Role.CUSTOMER)
+AGENT = Actor(uuid4(), Role.AGENT)
+
+
+@pytest.fixture
+def helpdesk(settings: Settings) -> Iterator[HelpDesk]:
+    migrate(settings)
+    app = open_helpdesk(settings)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def intent(actor: Actor, clock: FakeClock, **kwargs: object) -> Intent:
+    """A command call a second after the previous one."""
+    return Intent(Origin(actor, clock.advance(seconds=1), uuid4(), uuid4()), **kwargs)  # type: ignore[arg-type]
+
+
+def open_ticket(helpdesk: HelpDesk, clock: FakeClock, subject: str = "Printer on fire") -> object:
+    return helpdesk.open_ticket(
+        subject=subject,
+        body="It is on fire.",
+        priority=None,
+        customer_id=None,
+        department_id=None,
+        help_topic_id=None,
+        intent=intent(CUSTOMER, clock),
+    )
