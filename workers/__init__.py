@@ -1,0 +1,1 @@
+"""Long-running followers of the event log (projection runner, SLA clock, notifier, assigner)."""
