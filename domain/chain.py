@@ -18,7 +18,8 @@ from uuid import UUID
 GENESIS = "0" * 64
 
 
-def _plain(value: Any) -> Any:
+def _text(value: Any) -> Any:
+    """Fixed text forms for what JSON lacks; enumerations are str and encode as their value."""
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime):
@@ -26,18 +27,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
 def digest(event_type: str, fields: dict[str, Any]) -> str:
     """The SHA-256 of an event's type and fields in canonical JSON."""
     canonical = json.dumps(
-        {"type": event_type, "fields": {k: _plain(v) for k, v in fields.items()}},
+        {"type": event_type, "fields": fields},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
+        default=_text,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()

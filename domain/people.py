@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from .errors import InvalidInput
-from .recorded import Recorded, who
+from .recorded import Recorded, ShallowCopied, who
 from .values import Origin, Role
 
 NAME_MAX = 200
@@ -23,7 +23,7 @@ def require_person(name: str, email: str) -> None:
         raise InvalidInput("email", "email must be an address like name@example.com")
 
 
-class Person(Aggregate):
+class Person(ShallowCopied, Aggregate):
     """A staff member or a customer; tokens are issued to people and named by `token_id`."""
 
     name: str

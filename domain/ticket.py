@@ -11,7 +11,7 @@ from . import chain
 from .errors import InvalidInput, InvalidTransition
 from .lifecycle import CUSTOMER_CLOSABLE, Command, require_allowed, require_move
 from .policy import BODY_MAX, SUBJECT_MAX, require_text
-from .recorded import Recorded, who
+from .recorded import Recorded, ShallowCopied, who
 from .values import (
     AssignReason,
     Message,
@@ -24,7 +24,7 @@ from .values import (
 )
 
 
-class Ticket(Aggregate):
+class Ticket(ShallowCopied, Aggregate):
     """One customer request and everything done about it."""
 
     number: str

@@ -43,6 +43,7 @@ class Settings:
         common = {
             "PERSISTENCE_MODULE": "",
             "MAPPER_TOPIC": "ticketing.encoding:MsgspecMapper",
+            "AGGREGATE_CACHE_MAXSIZE": "2000",
         }
         if self.is_sqlite:
             path = sqlite_path(self.database_url)
