@@ -11,10 +11,13 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 
 from ticketing.services import Services
 
+from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
 from .ops import RequestCounter, healthz, metrics_handler, readyz
 from .people import AgentController, CustomerController
 from .problems import exception_handlers
+from .projection_status import projection_status
+from .queues import QueueController
 from .tickets import TicketController
 
 MAX_BODY = 1024 * 1024
@@ -31,6 +34,9 @@ def create_app(services: Services) -> Litestar:
             TicketController,
             AgentController,
             CustomerController,
+            QueueController,
+            AuditController,
+            projection_status,
             healthz,
             readyz,
             metrics_handler(counter),
@@ -50,8 +56,15 @@ def create_app(services: Services) -> Litestar:
         state=State({"services": services}),
         request_max_body_size=MAX_BODY,
         debug=False,
+        on_startup=[lambda: _start_workers(services)],
         on_shutdown=[services.close],
     )
+
+
+def _start_workers(services: Services) -> None:
+    if services.settings.workers_embedded:
+        services.listen_to_log()
+        services.start_workers()
 
 
 def app_from_environment() -> Litestar:

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.errors import InvalidInput, NotFound
 from domain.people import Person
+from domain.timefmt import rfc3339
 from domain.values import Actor, Role
 from ticketing.services import Services
 
@@ -17,7 +18,6 @@ from .auth import allow
 from .commands import answer_headers, intent_for
 from .deps import ServicesDep
 from .people_schemas import PersonList, PersonView, RegisterAgent, RegisterCustomer
-from .timefmt import rfc3339
 
 STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER}
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]

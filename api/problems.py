@@ -84,7 +84,7 @@ def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
     assert isinstance(exc, HTTPException)
     status = exc.status_code
     kind, title = _STATUS_TITLES.get(status, ("error", "Error"))
-    if status >= 500:
+    if status >= 500 and status != 503:
         _log.error("server error: %s", exc.detail)
         return problem(status, kind, title, "the server could not answer")
     if status == 400:

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from domain.ticket import Ticket
+from domain.timefmt import rfc3339
 from domain.values import Role
 from ticketing.store import Positioned
 
 from .ticket_schemas import HistoryItem, MessageView, ReviewView, SLAView, TicketView
-from .timefmt import rfc3339
-
-_COMMON = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "originator_topic",
-        "timestamp",
-        "actor_id",
-        "actor_role",
-        "correlation_id",
-        "causation_id",
-    }
-)
 
 
 def ticket_view(ticket: Ticket, role: Role) -> TicketView:
@@ -63,9 +48,6 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
 
 def history_item(positioned: Positioned) -> HistoryItem:
     event = positioned.event
-    data: dict[str, Any] = {
-        name: value for name, value in vars(event).items() if name not in _COMMON
-    }
     return HistoryItem(
         position=positioned.position,
         version=event.originator_version,
@@ -75,5 +57,5 @@ def history_item(positioned: Positioned) -> HistoryItem:
         actor_role=event.actor_role.value,
         correlation_id=event.correlation_id,
         causation_id=event.causation_id,
-        data=msgspec.to_builtins(data),
+        data=msgspec.to_builtins(event.data()),
     )

@@ -85,6 +85,8 @@ class HelpDesk(Application[UUID]):
     ) -> None:
         super().__init__(env)
         self.new_number = new_number
+        self.on_saved: list[Callable[[], None]] = []
+        """Called after each save: in-process followers wake without polling."""
 
     # Tickets: commands
 
@@ -287,6 +289,10 @@ class HelpDesk(Application[UUID]):
         return Actor(credential.person_id, credential.role)
 
     # The write path
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        for listener in self.on_saved:
+            listener()
 
     def _change(
         self, ticket_id: UUID, command: Command, intent: Intent, act: Callable[[Ticket], None]

@@ -23,6 +23,19 @@ from .values import (
     Status,
 )
 
+_COMMON_FIELDS = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "originator_topic",
+        "timestamp",
+        "actor_id",
+        "actor_role",
+        "correlation_id",
+        "causation_id",
+    }
+)
+
 
 class Ticket(ShallowCopied, Aggregate):
     """One customer request and everything done about it."""
@@ -47,6 +60,10 @@ class Ticket(ShallowCopied, Aggregate):
         """Every ticket event links to its predecessor through `prev_hash`."""
 
         prev_hash: str
+
+        def data(self) -> dict[str, Any]:
+            """What this kind of event says, without what every event says."""
+            return {k: v for k, v in vars(self).items() if k not in _COMMON_FIELDS}
 
         def digest(self) -> str:
             fields = dict(vars(self))

@@ -20,6 +20,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL only)")
     commands.add_parser("migrate", help="create the store's tables, once")
     commands.add_parser("demo", help="walk a ticket through its lifecycle on a throwaway store")
+    worker = commands.add_parser("worker", help="run a long-running worker")
+    worker.add_argument("name", help="projections, or all")
+    projections = commands.add_parser("projections", help="read models: status and rebuilds")
+    projection_commands = projections.add_subparsers(dest="projection_command", required=True)
+    projection_commands.add_parser("status", help="position and lag of each projection")
+    rebuild = projection_commands.add_parser("rebuild", help="rebuild from position 0")
+    rebuild.add_argument("name", help="a projection's name, or all")
     audit = commands.add_parser("audit", help="tamper evidence")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="recompute hash chains")
@@ -30,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(settings, args.host, args.port, args.workers)
         if args.command == "migrate":
-            from .store import migrate
+            from .migrate import migrate
 
             migrate(settings)
             print(f"tables ready on {_redacted(settings.database_url)}")
@@ -39,6 +46,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .demo import run_demo
 
             return run_demo()
+        if args.command == "worker":
+            from .workers_cli import run_worker
+
+            return run_worker(settings, args.name)
+        if args.command == "projections":
+            from .workers_cli import rebuild_command, status
+
+            if args.projection_command == "status":
+                return status(settings)
+            return rebuild_command(settings, args.name)
         if args.command == "audit":
             from .audit_cli import verify_command
 
@@ -52,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
-    from .store import migrate
+    from .migrate import migrate
 
     if not settings.admin_token:
         token = secrets.token_urlsafe(32)

@@ -70,6 +70,14 @@ class Settings:
             f"not {self.database_url!r}"
         )
 
+    def views_location(self) -> Path | None:
+        """The SQLite file of the read models, beside the log's; None on PostgreSQL,
+        where read models share the log's database."""
+        if not self.is_sqlite:
+            return None
+        path = sqlite_path(self.database_url)
+        return path.with_name(f"{path.stem}.views{path.suffix or '.sqlite3'}")
+
     @property
     def workers_embedded(self) -> bool:
         return self.is_sqlite if self.embedded_workers is None else self.embedded_workers

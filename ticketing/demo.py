@@ -10,8 +10,8 @@ from typing import Any
 from litestar.testing import TestClient
 
 from .config import Settings
+from .migrate import migrate
 from .services import build_services
-from .store import migrate
 
 _ADMIN = "demo-admin-token"
 

@@ -1,20 +1,27 @@
-"""The composition root: one place that builds the store, the application and what
-the API and workers share; tests override any piece by passing it in."""
+"""The composition root: one place that builds the store, the application, the read
+models and the workers; the API and each worker start from it, tests override pieces."""
 
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID, uuid5
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+
 from domain.application import HelpDesk
 from domain.tokens import hash_token
 from domain.values import Actor, Role
+from projections.store import ViewStore
+from workers.projections import ProjectionRunner
+from workers.wakeup import start_listener
 
 from .config import Settings
-from .store import EventLog, open_helpdesk
+from .store import EventLog, open_helpdesk, postgres_conninfo
+from .views import PROJECTIONS, open_views
 
 BOOTSTRAP_ADMIN_ID = uuid5(UUID("3f1c8f0e-7c59-4a39-9d0c-5a1d8a6f2b10"), "bootstrap-admin")
 
@@ -27,13 +34,18 @@ def utc_now() -> datetime:
 class Services:
     settings: Settings
     helpdesk: HelpDesk
+    views: ViewStore
     clock: Callable[[], datetime] = utc_now
     log: EventLog = field(init=False)
+    wake: threading.Event = field(default_factory=threading.Event)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.log = EventLog(self.helpdesk)
         token = self.settings.admin_token
         self._admin_hash = hash_token(token) if token else None
+        self.helpdesk.on_saved.append(self.wake.set)
 
     def authenticate(self, token: str) -> Actor | None:
         """The bootstrap admin's token is compared in constant time; others by their hash."""
@@ -42,12 +54,51 @@ class Services:
             return Actor(BOOTSTRAP_ADMIN_ID, Role.ADMIN)
         return self.helpdesk.authenticate(token)
 
+    def projection_runner(self) -> ProjectionRunner:
+        return ProjectionRunner(
+            self.helpdesk.recorder, self.helpdesk.mapper, self.views, PROJECTIONS, self.wake
+        )
+
+    def start_workers(self) -> None:
+        """Runs the projections in this process (the embedded mode)."""
+        runner = self.projection_runner()
+        runner.start()
+        self._spawn("projections", lambda: runner.run(self.stopping))
+
+    def listen_to_log(self) -> None:
+        """On PostgreSQL, wake the followers on every insert, from any process."""
+        recorder = self.helpdesk.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            self._threads.append(
+                start_listener(
+                    postgres_conninfo(self.settings),
+                    recorder.channel_name,
+                    self.wake,
+                    self.stopping,
+                )
+            )
+
     def close(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.views.close()
         self.helpdesk.close()
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
 
 def build_services(
     settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
 ) -> Services:
     settings = settings or Settings.from_environment()
-    return Services(settings=settings, helpdesk=open_helpdesk(settings), clock=clock)
+    return Services(
+        settings=settings,
+        helpdesk=open_helpdesk(settings),
+        views=open_views(settings),
+        clock=clock,
+    )

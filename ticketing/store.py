@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,9 +20,6 @@ from domain.ticket import Ticket
 
 from .config import Settings, sqlite_path
 
-_MIGRATION_LOCK = 7_305_001
-"""Advisory lock key that serialises table creation across processes."""
-
 
 def open_helpdesk(settings: Settings, **overrides: Any) -> HelpDesk:
     """The application on the configured store, with table creation off:
@@ -30,19 +28,11 @@ def open_helpdesk(settings: Settings, **overrides: Any) -> HelpDesk:
     return HelpDesk(env=env, **overrides)
 
 
-def migrate(settings: Settings) -> None:
-    """Creates every table, once, even when several processes start together."""
-    env = settings.store_env() | {"CREATE_TABLE": "yes"}
+def create_event_tables(settings: Settings) -> None:
+    """The log's and the snapshots' tables (the library's `CREATE TABLE IF NOT EXISTS`)."""
     if settings.is_sqlite:
         sqlite_path(settings.database_url).parent.mkdir(parents=True, exist_ok=True)
-        HelpDesk(env=env).close()
-        return
-    with psycopg.connect(postgres_conninfo(settings), autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
-        try:
-            HelpDesk(env=env).close()
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+    HelpDesk(env=settings.store_env() | {"CREATE_TABLE": "yes"}).close()
 
 
 def postgres_conninfo(settings: Settings) -> str:
@@ -83,6 +73,15 @@ class EventLog:
             event = self.app.mapper.to_domain_event(stored)
             assert isinstance(event, Ticket.Event)
             yield Positioned(row["notification_id"], event)
+
+    def first_after(self, position: int) -> datetime | None:
+        """When the oldest event after a position happened (how long a follower lags)."""
+        found = self.recorder.select_notifications(position, 1, inclusive_of_start=False)
+        if not found:
+            return None
+        event = self.app.mapper.to_domain_event(found[0])
+        timestamp: datetime = event.timestamp  # type: ignore[attr-defined]
+        return timestamp
 
     def head(self) -> int:
         """The position of the newest event, 0 for an empty log; raises if the store is down."""

@@ -10,7 +10,8 @@ import pytest
 from domain.application import HelpDesk, Intent
 from domain.values import Actor, Origin, Role
 from ticketing.config import Settings
-from ticketing.store import migrate, open_helpdesk
+from ticketing.migrate import migrate
+from ticketing.store import open_helpdesk
 
 from ..conftest import FakeClock
 

@@ -13,7 +13,8 @@ import pytest
 from domain.application import HelpDesk
 from domain.errors import StaleVersion
 from ticketing.config import Settings
-from ticketing.store import migrate, open_helpdesk
+from ticketing.migrate import migrate
+from ticketing.store import open_helpdesk
 
 from ..conftest import FakeClock
 from .conftest import AGENT, intent, open_ticket

@@ -10,7 +10,8 @@ from domain.ticket import Ticket
 from domain.values import Status
 from ticketing.audit import verify_ticket
 from ticketing.config import Settings
-from ticketing.store import EventLog, migrate, open_helpdesk
+from ticketing.migrate import migrate
+from ticketing.store import EventLog, open_helpdesk
 
 from ..conftest import FakeClock
 from .conftest import AGENT, CUSTOMER, intent, open_ticket

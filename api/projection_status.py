@@ -1,0 +1,28 @@
+"""`GET /v1/projections`: how far each read model has followed the log."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import get
+
+from domain.values import Role
+from ticketing.projection_status import ProjectionLag, lags
+
+from .auth import allow
+from .deps import ServicesDep
+
+
+class ProjectionList(msgspec.Struct):
+    items: list[ProjectionLag]
+
+
+@get(
+    "/v1/projections",
+    operation_id="projectionStatus",
+    guards=[allow(*(r for r in Role if r is not Role.CUSTOMER))],
+    tags=["projections"],
+    sync_to_thread=True,
+)
+def projection_status(services: ServicesDep) -> ProjectionList:
+    """Each projection's position, and its lag behind the log in events and seconds."""
+    return ProjectionList(items=lags(services))

@@ -1,0 +1,1 @@
+"""The audit log: every ticket event across tickets, by position."""

@@ -1,0 +1,116 @@
+"""Reads of the queue: mine and by department, filtered, sorted, one page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.errors import InvalidInput
+
+from ..pages import decode_cursor, encode_cursor
+from ..store import ViewStore
+from .handlers import TICKETS, QueueProjection
+
+SORTS: dict[str, tuple[str, str, type]] = {
+    "due": ("due_sort", "ASC", str),
+    "priority": ("priority_rank", "ASC", int),
+    "created": ("created_at", "ASC", str),
+    "activity": ("last_activity_at", "DESC", str),
+}
+"""Sort name → (column, direction, type of its cursor value); ties broken by ticket id."""
+
+ACTIVE = ("open", "in_progress", "awaiting_customer")
+STATUSES = (*ACTIVE, "resolved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+SLA_STATES = ("none", "on_track", "warning", "breached", "paused", "met")
+ITEM_COLUMNS = (
+    "ticket_id",
+    "number",
+    "subject",
+    "status",
+    "priority",
+    "department_id",
+    "assignee_id",
+    "customer_id",
+    "created_at",
+    "last_activity_at",
+    "first_response_due",
+    "resolution_due",
+    "sla_state",
+)
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """A validated request for one page of a queue."""
+
+    department_id: str | None = None
+    assignee: str | None = None
+    statuses: tuple[str, ...] = ACTIVE
+    priority: str | None = None
+    sla_state: str | None = None
+    sort: str = "due"
+    limit: int = 50
+    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_of("sort", self.sort, SORTS)
+        for status in self.statuses:
+            _one_of("status", status, STATUSES)
+        if self.priority is not None:
+            _one_of("priority", self.priority, PRIORITIES)
+        if self.sla_state is not None:
+            _one_of("sla_state", self.sla_state, SLA_STATES)
+        if not 1 <= self.limit <= 200:
+            raise InvalidInput("limit", "limit must be from 1 to 200")
+
+
+def page(views: ViewStore, query: QueueQuery) -> tuple[list[dict[str, Any]], str | None]:
+    column, direction, kind = SORTS[query.sort]
+    where, params = _filters(query)
+    if query.cursor is not None:
+        value, ticket_id = decode_cursor(query.cursor, (kind, str))
+        where.append(f"({column}, ticket_id) {'>' if direction == 'ASC' else '<'} (?, ?)")
+        params += [value, ticket_id]
+    columns = ", ".join((*ITEM_COLUMNS, column))
+    with views.read() as c:
+        table = views.live_table(c, QueueProjection, TICKETS)
+        rows = c.execute(
+            f"SELECT {columns} FROM {table} WHERE {' AND '.join(where) or 'TRUE'}"
+            f" ORDER BY {column} {direction}, ticket_id {direction} LIMIT ?",
+            [*params, query.limit + 1],
+        ).fetchall()
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False))) for r in rows]
+    last = rows[-1] if more else None
+    return items, None if last is None else encode_cursor(last[-1], last[0])
+
+
+def _filters(query: QueueQuery) -> tuple[list[str], list[Any]]:
+    where = [f"status IN ({', '.join('?' * len(query.statuses))})"]
+    params: list[Any] = list(query.statuses)
+    if query.department_id is not None:
+        where.append("department_id = ?")
+        params.append(query.department_id)
+    if query.assignee == "unassigned":
+        where.append("assignee_id IS NULL")
+    elif query.assignee is not None:
+        where.append("assignee_id = ?")
+        params.append(query.assignee)
+    for column in ("priority", "sla_state"):
+        value = getattr(query, column)
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return where, params
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    row["business_minutes_left"] = None
+    return row
+
+
+def _one_of(field: str, value: str, allowed: Any) -> None:
+    if value not in allowed:
+        raise InvalidInput(field, f"{field} must be one of {', '.join(sorted(allowed))}")

@@ -1,0 +1,44 @@
+"""`ticketing migrate`: every table, created once, before servers and workers start.
+
+On PostgreSQL an advisory lock serialises simultaneous migrations: concurrent
+`CREATE TABLE IF NOT EXISTS` statements otherwise fail with `tuple concurrently updated`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+from .config import Settings
+from .store import create_event_tables, postgres_conninfo
+from .views import PROJECTIONS, open_views
+
+_MIGRATION_LOCK = 7_305_001
+
+
+def migrate(settings: Settings) -> None:
+    with _serialised(settings):
+        create_event_tables(settings)
+        views = open_views(settings)
+        try:
+            views.setup()
+            for projection in PROJECTIONS:
+                if views.live(projection.name) is None:
+                    views.install(projection)
+        finally:
+            views.close()
+
+
+@contextmanager
+def _serialised(settings: Settings) -> Iterator[None]:
+    if settings.is_sqlite:
+        yield
+        return
+    with psycopg.connect(postgres_conninfo(settings), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))

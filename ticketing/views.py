@@ -1,0 +1,28 @@
+"""The read models of this deployment: which projections exist and where they live."""
+
+from __future__ import annotations
+
+from projections.audit.handlers import AuditProjection
+from projections.base import Projection
+from projections.queue.handlers import QueueProjection
+from projections.store import PostgresViews, SQLiteViews, ViewStore
+
+from .config import Settings
+from .store import postgres_conninfo
+
+PROJECTIONS: tuple[type[Projection], ...] = (QueueProjection, AuditProjection)
+
+
+def open_views(settings: Settings) -> ViewStore:
+    location = settings.views_location()
+    if location is not None:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteViews(location)
+    return PostgresViews(postgres_conninfo(settings))
+
+
+def projection_named(name: str) -> type[Projection]:
+    for projection in PROJECTIONS:
+        if projection.name == name:
+            return projection
+    raise KeyError(name)

@@ -1,0 +1,106 @@
+"""`ticketing worker ...` and `ticketing projections ...`: long-running followers and
+the operator's view of them."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from workers.projections import Progress, rebuild
+
+from .config import Settings
+from .migrate import migrate
+from .projection_status import lags
+from .services import build_services
+from .views import PROJECTIONS, projection_named
+
+WORKERS = ("projections",)
+
+
+def run_worker(settings: Settings, name: str) -> int:
+    """Runs until SIGTERM or SIGINT, then finishes the batch in hand and exits."""
+    if name not in (*WORKERS, "all"):
+        print(
+            f"ticketing: no worker {name!r}; choose from {', '.join(WORKERS)} or all",
+            file=sys.stderr,
+        )
+        return 2
+    migrate(settings)
+    services = build_services(settings)
+    stop = services.stopping
+
+    def on_signal(signum: int, _: object) -> None:
+        print(f"worker: signal {signum}, stopping", file=sys.stderr, flush=True)
+        stop.set()
+        services.wake.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    services.listen_to_log()
+    runner = services.projection_runner()
+    print(f"worker {name}: following the log", flush=True)
+    try:
+        runner.run(stop)
+    finally:
+        services.close()
+    return 0
+
+
+def status(settings: Settings) -> int:
+    services = build_services(settings)
+    try:
+        print(f"{'projection':<12} {'version':>7} {'position':>10} {'lag':>8} {'seconds':>8}")
+        for lag in lags(services):
+            print(
+                f"{lag.name:<12} {lag.version:>7} {lag.position:>10} {lag.lag_events:>8}"
+                f" {lag.lag_seconds:>8.1f}"
+            )
+    finally:
+        services.close()
+    return 0
+
+
+def rebuild_command(settings: Settings, name: str) -> int:
+    """Rebuilds beside the live generation, then swaps; safe while servers run."""
+    try:
+        chosen = list(PROJECTIONS) if name == "all" else [projection_named(name)]
+    except KeyError:
+        names = ", ".join(p.name for p in PROJECTIONS)
+        print(f"ticketing: no projection {name!r}; choose from {names} or all", file=sys.stderr)
+        return 2
+    migrate(settings)
+    services = build_services(settings)
+    try:
+        runner = services.projection_runner()
+        for projection in chosen:
+            started = time.monotonic()
+            rebuild(runner, projection, _bar(projection.name))
+            print(f"\n{projection.name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
+    finally:
+        services.close()
+    return 0
+
+
+def _bar(name: str) -> Callable[[Progress], None]:
+    lock = threading.Lock()
+
+    def report(progress: Progress) -> None:
+        elapsed = max(time.monotonic() - progress.started, 1e-6)
+        rate = progress.events / elapsed
+        remaining = max(progress.head - progress.position, 0)
+        eta = remaining / rate if rate else 0.0
+        done = progress.position / progress.head if progress.head else 1.0
+        filled = int(done * 30)
+        with lock:
+            print(
+                f"\r{name:<10} [{'#' * filled}{'.' * (30 - filled)}] {done:6.1%}"
+                f" {progress.position}/{progress.head} {rate:,.0f} events/s ETA {eta:5.1f} s",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return report
