@@ -42,6 +42,7 @@ class Batch:
     source: RowSource
     rows: dict[str, dict[Key, Row | None]] = field(default_factory=dict)
     changed: dict[str, set[Key]] = field(default_factory=dict)
+    new: dict[str, set[Key]] = field(default_factory=dict)
 
     def prefetch(self, table: Table, keys: Iterable[Key]) -> None:
         known = self.rows.setdefault(table.name, {})
@@ -52,8 +53,17 @@ class Batch:
                 known[k] = found.get(k)
 
     def get(self, table: Table, key: Key) -> Row | None:
-        self.prefetch(table, [key])
-        return self.rows[table.name][key]
+        known = self.rows.get(table.name)
+        if known is None or key not in known:
+            self.prefetch(table, [key])
+            known = self.rows[table.name]
+        return known[key]
+
+    def insert(self, table: Table, row: Row) -> None:
+        """Adds a row the handler knows is new (a ticket's creation, an appended event):
+        the store may then bulk-load it instead of upserting."""
+        self.put(table, row)
+        self.new.setdefault(table.name, set()).add(table.key_of(row))
 
     def put(self, table: Table, row: Row) -> None:
         key = table.key_of(row)
@@ -70,13 +80,21 @@ class Batch:
         self.rows.setdefault(table.name, {})[key] = None
         self.changed.setdefault(table.name, set()).add(key)
 
-    def writes(self, table: Table) -> tuple[list[Row], list[Key]]:
-        """The rows to upsert and the keys to delete."""
+    def writes(self, table: Table) -> tuple[list[Row], list[Row], list[Key]]:
+        """The rows to insert, the rows to upsert and the keys to delete."""
         rows = self.rows.get(table.name, {})
-        keys = self.changed.get(table.name, set())
-        upserts = [r for k in keys if (r := rows[k]) is not None]
-        deletes = [k for k in keys if rows[k] is None]
-        return upserts, deletes
+        new = self.new.get(table.name, set())
+        inserts: list[Row] = []
+        upserts: list[Row] = []
+        deletes: list[Key] = []
+        for key in self.changed.get(table.name, set()):
+            row = rows[key]
+            if row is None:
+                if key not in new:
+                    deletes.append(key)
+            else:
+                (inserts if key in new else upserts).append(row)
+        return inserts, upserts, deletes
 
 
 Handler = Callable[[Batch, Any, int], None]
@@ -121,9 +139,11 @@ class MemoryRows:
         for position, event in events:
             projection.handle(batch, event, position)
         for table in projection.tables:
-            upserts, deletes = batch.writes(table)
+            inserts, upserts, deletes = batch.writes(table)
             stored = self.tables.setdefault(table.name, {})
-            for row in upserts:
+            for row in inserts:
+                assert table.key_of(row) not in stored, f"{table.name}: inserted twice"
+            for row in inserts + upserts:
                 stored[table.key_of(row)] = row
             for key in deletes:
                 stored.pop(key, None)

@@ -9,10 +9,12 @@ gaps are positions of rolled-back inserts, which never reappear.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,7 @@ from projections.store import ViewStore
 _log = logging.getLogger("ticketing.projections")
 
 BATCH = 500
+REBUILD_BATCH = 2000
 POLL_SECONDS = 0.1
 
 
@@ -113,18 +116,49 @@ class ProjectionRunner:
         position = self.views.position(projection.name, generation)
         started, done = time.monotonic(), 0
         head = self.recorder.max_notification_id() or 0
-        while True:
-            notifications = self.recorder.select_notifications(
-                position, self.batch, inclusive_of_start=False
-            )
-            if not notifications:
-                return position
-            events = relevant(projection, self.decode(notifications))
-            position = notifications[-1].id
-            self.views.apply(projection, events, position, generation)
-            done += len(notifications)
+        for last, count, events in self._read_ahead(position, REBUILD_BATCH, projection):
+            self.views.apply(projection, events, last, generation)
+            position, done = last, done + count
             if report is not None:
                 report(Progress(position, max(head, position), done, started))
+        return position
+
+    def _read_ahead(
+        self, position: int, size: int, projection: type[Projection]
+    ) -> Iterator[tuple[int, int, list[tuple[int, Any]]]]:
+        """Batches (last position, events read, relevant events) read and decoded by a
+        second thread, so that reading the log overlaps with writing the rows."""
+        ready: queue.Queue[tuple[int, int, list[tuple[int, Any]]] | BaseException | None]
+        ready = queue.Queue(maxsize=2)
+        done = threading.Event()
+
+        def read() -> None:
+            after = position
+            try:
+                while not done.is_set():
+                    found = self.recorder.select_notifications(
+                        after, size, inclusive_of_start=False
+                    )
+                    if not found:
+                        break
+                    after = found[-1].id
+                    ready.put((after, len(found), relevant(projection, self.decode(found))))
+                ready.put(None)
+            except BaseException as e:  # handed to the consumer, which re-raises it
+                ready.put(e)
+
+        reader = threading.Thread(target=read, name="log-reader", daemon=True)
+        reader.start()
+        try:
+            while (item := ready.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            done.set()
+            while reader.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    ready.get(timeout=0.1)
 
 
 def relevant(projection: type[Projection], events: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
@@ -149,6 +183,8 @@ def rebuild(
         if live is None or stale != live[0]:
             views.drop_generation(projection, stale)
     generation = 1 if live is None else live[0] + 1
-    views.create_generation(projection, generation)
+    views.create_generation(projection, generation, indexed=False)
+    runner.catch_up(projection, generation, report)
+    views.add_indexes(projection, generation)
     runner.catch_up(projection, generation, report)
     views.swap(projection, generation)

@@ -38,7 +38,7 @@ _json = msgspec.json.Encoder()
 
 
 def recorded(batch: Batch, event: Ticket.Event, position: int) -> None:
-    batch.put(
+    batch.insert(
         EVENTS,
         {
             "position": position,

@@ -57,7 +57,7 @@ def _touch(batch: Batch, event: Ticket.Event, **values: Any) -> None:
 
 def created(batch: Batch, event: Ticket.Created, _: int) -> None:
     at = rfc3339(event.timestamp)
-    batch.put(
+    batch.insert(
         TICKETS,
         {
             "ticket_id": str(event.originator_id),
