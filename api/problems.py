@@ -50,6 +50,7 @@ _STATUS_TITLES = {
 }
 _MSGSPEC_PATH = re.compile(r"at `\$\.?([^`]*)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]*)`")
+_MISSING_FIELD = re.compile(r"missing required field `([^`]*)`")
 
 
 def problem(
@@ -99,22 +100,23 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
 
 def _field_of(exc: ValidationException) -> tuple[str, str]:
     """Finds the field a validation error is about, from Litestar's extra or msgspec's text."""
-    messages: list[str] = []
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
-        if isinstance(item, dict):
-            message = str(item.get("message", ""))
-            messages.append(message)
-            key = item.get("key")
-            if key:
-                return str(key), f"{key}: {message}"
-    text = " ".join(messages) or str(exc.detail)
-    if match := _UNKNOWN_FIELD.search(text):
-        return match.group(1), f"unknown field {match.group(1)!r}"
-    if match := _MSGSPEC_PATH.search(text):
-        path = match.group(1) or "body"
-        return path, text
-    return "body", text
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", ""))
+        key = str(item.get("key") or "")
+        if item.get("source") != "body" or key != "data":
+            return key or "body", f"{key}: {message}" if key else message
+        # The body parameter itself: msgspec's message names the field inside it.
+        if match := _UNKNOWN_FIELD.search(message):
+            return match.group(1), f"unknown field {match.group(1)!r}"
+        if match := _MISSING_FIELD.search(message):
+            return match.group(1), f"{match.group(1)} is required"
+        if match := _MSGSPEC_PATH.search(message):
+            return match.group(1) or "body", message
+        return "body", message
+    return "body", str(exc.detail)
 
 
 exception_handlers: dict[Any, Any] = {

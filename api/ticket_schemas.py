@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
 
 from domain.policy import BODY_MAX, SUBJECT_MAX
-from domain.values import Priority, Status
+from domain.values import Priority
 
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=SUBJECT_MAX)]
 Body = Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_MAX)]
@@ -42,7 +42,9 @@ class PostMessage(Request):
 
 
 class ChangeStatus(Request):
-    status: Status
+    """Resolving, closing and reopening have routes of their own."""
+
+    status: Literal["open", "in_progress", "awaiting_customer"]
 
 
 class ChangePriority(Request):

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from domain.application import Intent, Outcome
 from domain.errors import InvalidInput
 from domain.ticket import Ticket
-from domain.values import Actor, Role
+from domain.values import Actor, Role, Status
 from ticketing.audit import verify_ticket
 from ticketing.services import Services
 
@@ -249,7 +249,7 @@ class TicketController(Controller):
             request,
             services,
             data,
-            lambda i: services.helpdesk.change_status(ticket_id, data.status, i),
+            lambda i: services.helpdesk.change_status(ticket_id, Status(data.status), i),
         )
 
     @post(

@@ -11,8 +11,8 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from ticketing.config import Settings
+from ticketing.migrate import migrate
 from ticketing.services import build_services
-from ticketing.store import migrate
 
 from ..conftest import ADMIN_TOKEN, FakeClock
 
