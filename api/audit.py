@@ -22,8 +22,8 @@ from .reads import Page, await_position
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 MinPosition = Annotated[int | None, QueryParameter(ge=0)]
-Since = Annotated[datetime | None, QueryParameter(query="from")]
-Until = Annotated[datetime | None, QueryParameter(query="to")]
+Since = Annotated[str | None, QueryParameter(query="from")]
+Until = Annotated[str | None, QueryParameter(query="to")]
 
 
 class AuditController(Controller):
@@ -61,9 +61,14 @@ class AuditController(Controller):
         return Page(items=items, next_cursor=next_cursor)
 
 
-def _instant(field: str, at: datetime | None) -> str | None:
-    if at is None:
+def _instant(field: str, text: str | None) -> str | None:
+    """Parsed here rather than by the framework, so that errors name `from` and `to`."""
+    if text is None:
         return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{field} must be an RFC 3339 time") from None
     if at.tzinfo is None:
         raise InvalidInput(field, f"{field} needs a time zone, like 2026-01-02T03:04:05Z")
     return rfc3339(at)

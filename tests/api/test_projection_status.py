@@ -1,0 +1,112 @@
+"""How far each read model has followed the log, and what a read that asks for more answers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from ticketing.config import Settings
+
+from ..conftest import ADMIN_TOKEN, FakeClock
+from .conftest import Caller
+from .helpers import ok, problem
+from .projection_fixtures import app_client, command, open_ticket, read, staff, url
+
+STATUS = "/v1/projections"
+READS = {"queue": "/v1/queues/mine", "audit": "/v1/audit/events"}
+JANE = {"name": "Jane Roe", "email": "jane@example.com"}
+FIELDS = {"name", "version", "generation", "position", "head", "lag_events", "lag_seconds"}
+
+
+@pytest.fixture
+def client(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
+    yield from app_client(settings, clock, workers=True)
+
+
+@pytest.fixture
+def stalled(settings: Settings, clock: FakeClock) -> Iterator[Caller]:
+    """The admin of an app that runs no projection worker: its read models never move."""
+    for test_client in app_client(settings, clock, workers=False):
+        yield Caller(test_client, ADMIN_TOKEN)
+
+
+def status_of(caller: Caller) -> dict[str, dict[str, Any]]:
+    items = ok(caller.get(STATUS))["items"]
+    assert all(item.keys() == FIELDS for item in items), items
+    return {item["name"]: item for item in items}
+
+
+def test_the_status_lists_the_queue_and_the_audit_log(admin: Caller) -> None:
+    projections = status_of(admin)
+    assert set(projections) >= {"queue", "audit"}
+    for item in projections.values():
+        assert isinstance(item["version"], int)
+        assert isinstance(item["generation"], int)
+        assert isinstance(item["lag_seconds"], float)
+
+
+def test_caught_up_projections_have_no_lag(
+    ticket: dict[str, Any], agent: Caller, auditor: Caller
+) -> None:
+    position = command(agent, ticket["id"], "assign", {"agent_id": agent.id})
+    read(agent, READS["queue"], position)
+    read(auditor, READS["audit"], position)
+    for name in ("queue", "audit"):
+        item = status_of(auditor)[name]
+        assert (item["position"], item["head"]) == (position, position), item
+        assert (item["lag_events"], item["lag_seconds"]) == (0, 0.0), item
+
+
+def test_every_projection_catches_up_with_the_log_on_its_own(
+    ticket: dict[str, Any], agent: Caller
+) -> None:
+    position = command(agent, ticket["id"], "notes", {"body": "Checking."})
+    deadline = time.monotonic() + 5
+    while any(item["lag_events"] for item in status_of(agent).values()):
+        assert time.monotonic() < deadline, status_of(agent)
+        time.sleep(0.02)
+    assert {item["position"] for item in status_of(agent).values()} == {position}
+
+
+def test_a_stalled_projection_reports_its_lag_in_events_and_seconds(
+    stalled: Caller, clock: FakeClock
+) -> None:
+    customer = Caller(stalled.client, ok(stalled.post("/v1/customers", JANE), 201)["token"])
+    clock.advance(seconds=30)
+    _, head = open_ticket(customer, "Online Banking Outage")
+    clock.advance(seconds=60)
+    for name in ("queue", "audit"):
+        item = status_of(stalled)[name]
+        assert (item["position"], item["head"], item["lag_events"]) == (0, head, head), item
+        assert item["lag_seconds"] == 90.0, item
+
+
+def test_a_position_not_reached_within_five_seconds_answers_503(agent: Caller) -> None:
+    started = time.monotonic()
+    answer = agent.get(url(READS["queue"], min_position=10**12))
+    assert time.monotonic() - started >= 4.5
+    assert "queue" in problem(answer, 503)["detail"]
+    assert answer.headers["retry-after"] == "1"
+
+
+@pytest.mark.parametrize("name", list(READS))
+def test_reads_without_min_position_never_wait(stalled: Caller, name: str) -> None:
+    caller = staff(stalled, "agent" if name == "queue" else "auditor", "Pat Reader")
+    started = time.monotonic()
+    assert ok(caller.get(READS[name]))["items"] == []
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor", "auditor", "analyst", "admin"])
+def test_staff_of_every_role_read_the_status(admin: Caller, role: str) -> None:
+    caller = admin if role == "admin" else staff(admin, role, "Sam Staff")
+    assert {"queue", "audit"} <= set(status_of(caller))
+
+
+def test_customers_may_not_read_the_status(customer: Caller, client: TestClient[Any]) -> None:
+    problem(customer.get(STATUS), 403)
+    problem(client.get(STATUS), 401)
