@@ -14,6 +14,12 @@ from ticketing.services import Services
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
 from .ops import RequestCounter, healthz, metrics_handler, readyz
+from .organisation import (
+    CalendarController,
+    DepartmentController,
+    HelpTopicController,
+    PlanController,
+)
 from .people import AgentController, CustomerController
 from .problems import exception_handlers
 from .projection_status import projection_status
@@ -34,6 +40,10 @@ def create_app(services: Services) -> Litestar:
             TicketController,
             AgentController,
             CustomerController,
+            CalendarController,
+            PlanController,
+            DepartmentController,
+            HelpTopicController,
             QueueController,
             AuditController,
             projection_status,

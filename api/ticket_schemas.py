@@ -83,13 +83,22 @@ class ReviewView(msgspec.Struct):
     at: str
 
 
+class BreachView(msgspec.Struct):
+    target: str
+    cycle: int
+    due: str
+    at: str
+
+
 class SLAView(msgspec.Struct):
     plan_id: UUID | None = None
+    plan_version: int | None = None
+    cycle: int | None = None
     first_response_due: str | None = None
     resolution_due: str | None = None
     paused: bool = False
     state: str = "none"
-    breaches: list[str] = msgspec.field(default_factory=list)
+    breaches: list[BreachView] = msgspec.field(default_factory=list)
 
 
 class TicketView(msgspec.Struct):

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import msgspec
 
+from domain.sla import SLAClock, Target, state
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
 from ticketing.store import Positioned
 
-from .ticket_schemas import HistoryItem, MessageView, ReviewView, SLAView, TicketView
+from .ticket_schemas import (
+    BreachView,
+    HistoryItem,
+    MessageView,
+    ReviewView,
+    SLAView,
+    TicketView,
+)
 
 
 def ticket_view(ticket: Ticket, role: Role) -> TicketView:
@@ -27,7 +35,7 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
         created_at=rfc3339(ticket.created_on),
         updated_at=rfc3339(ticket.modified_on),
         version=ticket.version,
-        sla=SLAView(),
+        sla=sla_view(ticket.sla),
         messages=[
             MessageView(
                 id=m.id,
@@ -43,6 +51,26 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
         if review is None
         else ReviewView(rating=review.rating, comment=review.comment, at=rfc3339(review.at)),
         resolution=ticket.resolution,
+    )
+
+
+def sla_view(clock: SLAClock | None) -> SLAView:
+    if clock is None:
+        return SLAView()
+    first = clock.deadline(Target.FIRST_RESPONSE)
+    resolution = clock.deadline(Target.RESOLUTION)
+    return SLAView(
+        plan_id=clock.terms.plan_id,
+        plan_version=clock.terms.plan_version,
+        cycle=clock.cycle,
+        first_response_due=None if first is None else rfc3339(first.due),
+        resolution_due=None if resolution is None else rfc3339(resolution.due),
+        paused=clock.paused_since is not None,
+        state=state(clock).value,
+        breaches=[
+            BreachView(target=b.target.value, cycle=b.cycle, due=rfc3339(b.due), at=rfc3339(b.at))
+            for b in clock.breaches
+        ],
     )
 
 

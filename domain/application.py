@@ -9,64 +9,24 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
-from eventsourcing.utils import get_topic
-
-from .errors import (
-    Conflict,
-    Duplicate,
-    IdempotencyKeyReused,
-    InvalidInput,
-    NotFound,
-    StaleVersion,
-)
-from .indexes import Credential, EmailAddress, IdempotencyRecord, TicketNumber
+from .errors import Conflict, Duplicate, InvalidInput, NotFound, StaleVersion
+from .indexes import Credential, EmailAddress, TicketNumber
 from .lifecycle import Command
+from .org_commands import OrganisationCommands
+from .organisation import Department
 from .people import Person
 from .policy import require_may, require_may_open
 from .ticket import Ticket
 from .tokens import hash_token, new_token
-from .values import Actor, AssignReason, Origin, Priority, Role, Status
+from .values import Actor, AssignReason, Priority, Role, Status
+from .write_path import CONFLICT_RETRIES, Idempotency, Intent, Outcome
 
-A = TypeVar("A", bound=Aggregate)
-CONFLICT_RETRIES = 200
-
-
-@dataclass(frozen=True)
-class Idempotency:
-    key: str
-    fingerprint: str
-
-
-@dataclass(frozen=True)
-class Intent:
-    """The circumstances of one command call."""
-
-    origin: Origin
-    expected_version: int | None = None
-    idempotency: Idempotency | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command produced: the ticket (or person), the global log position
-    of its last event, and whether it was a replay of a remembered answer."""
-
-    aggregate_id: UUID
-    version: int
-    position: int | None
-    status_code: int
-    replayed: bool = False
-    token: str | None = None
-    aggregate: Aggregate | None = None
-    """The saved aggregate itself, so that the answer needs no second read."""
+__all__ = ["HelpDesk", "Idempotency", "Intent", "Outcome"]
 
 
 def random_ticket_number() -> str:
@@ -74,7 +34,7 @@ def random_ticket_number() -> str:
     return str(10_000_000 + secrets.randbelow(90_000_000))
 
 
-class HelpDesk(Application[UUID]):
+class HelpDesk(OrganisationCommands):
     name = "HelpDesk"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Ticket: 50}
 
@@ -85,8 +45,6 @@ class HelpDesk(Application[UUID]):
     ) -> None:
         super().__init__(env)
         self.new_number = new_number
-        self.on_saved: list[Callable[[], None]] = []
-        """Called after each save: in-process followers wake without polling."""
 
     # Tickets: commands
 
@@ -107,10 +65,9 @@ class HelpDesk(Application[UUID]):
             customer_id = actor.id
         elif customer_id is not None:
             self._require_person(customer_id, Role.CUSTOMER, "customer_id")
-        if department_id is not None:
-            raise InvalidInput("department_id", "unknown department")
-        if help_topic_id is not None:
-            raise InvalidInput("help_topic_id", "unknown help topic")
+        if actor.is_customer and department_id is not None:
+            raise InvalidInput("department_id", "customers choose a help topic, not a department")
+        department_id, priority, terms = self.route(help_topic_id, department_id, priority)
         for _ in range(CONFLICT_RETRIES):
             replay = self._replay(intent)
             if replay is not None:
@@ -121,11 +78,12 @@ class HelpDesk(Application[UUID]):
                 subject=subject,
                 body=body,
                 message_id=uuid4(),
-                priority=priority or Priority.NORMAL,
+                priority=priority,
                 customer_id=customer_id,
                 department_id=department_id,
                 help_topic_id=help_topic_id,
                 origin=intent.origin,
+                sla=terms,
             )
             number = TicketNumber.claim(ticket.number, ticket.id, intent.origin)
             outcome = self._try_save(ticket, intent, 201, number)
@@ -144,7 +102,19 @@ class HelpDesk(Application[UUID]):
         )
 
     def transfer(self, ticket_id: UUID, department_id: UUID, intent: Intent) -> Outcome:
-        raise InvalidInput("department_id", "unknown department")
+        terms = self.department_terms(department_id)
+        return self._change(
+            ticket_id,
+            Command.TRANSFER,
+            intent,
+            lambda t: t.transfer(department_id, intent.origin, terms),
+        )
+
+    def check_sla(self, ticket_id: UUID, intent: Intent) -> Outcome:
+        """The SLA worker's command: records the warnings and breaches now due, once."""
+        return self._change(
+            ticket_id, Command.CHECK_SLA, intent, lambda t: t.check_sla(intent.origin)
+        )
 
     def reply(self, ticket_id: UUID, body: str, intent: Intent) -> Outcome:
         return self._change(
@@ -240,6 +210,8 @@ class HelpDesk(Application[UUID]):
         intent: Intent,
     ) -> Outcome:
         """Registers a staff member or customer and issues their first token."""
+        for n, department_id in enumerate(department_ids):
+            self._reference(Department, department_id, f"department_ids[{n}]")
         for _ in range(CONFLICT_RETRIES):
             replay = self._replay(intent)
             if replay is not None:
@@ -264,22 +236,7 @@ class HelpDesk(Application[UUID]):
     def people(self, roles: frozenset[Role], after: int, limit: int) -> tuple[list[Person], int]:
         """People with the given roles in registration order, after a log position;
         also the position to continue from."""
-        topic = get_topic(Person.Registered)
-        found: list[Person] = []
-        while len(found) < limit:
-            batch = self.recorder.select_notifications(
-                after, 500, topics=[topic], inclusive_of_start=False
-            )
-            for notification in batch:
-                after = notification.id
-                person = self._get(Person, _as_uuid(notification.originator_id))
-                if person.role in roles:
-                    found.append(person)
-                    if len(found) == limit:
-                        break
-            if len(batch) < 500:
-                break
-        return found, after
+        return self._listing(Person.Registered, Person, after, limit, lambda p: p.role in roles)
 
     def authenticate(self, token: str) -> Actor | None:
         try:
@@ -289,10 +246,6 @@ class HelpDesk(Application[UUID]):
         return Actor(credential.person_id, credential.role)
 
     # The write path
-
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        for listener in self.on_saved:
-            listener()
 
     def _change(
         self, ticket_id: UUID, command: Command, intent: Intent, act: Callable[[Ticket], None]
@@ -313,61 +266,6 @@ class HelpDesk(Application[UUID]):
             if expected is not None:
                 raise StaleVersion(expected, self._get(Ticket, ticket_id).version)
         raise Conflict("the ticket kept changing; try again")
-
-    def _try_save(
-        self, aggregate: Aggregate, intent: Intent, status_code: int, *others: Aggregate
-    ) -> Outcome | None:
-        """Saves everything in one transaction; None when a concurrent writer won."""
-        pending = [*others]
-        if intent.idempotency is not None:
-            pending.append(
-                IdempotencyRecord.remember(
-                    self._record_id(intent),
-                    intent.idempotency.fingerprint,
-                    status_code,
-                    aggregate.id,
-                    aggregate.version,
-                    intent.origin,
-                )
-            )
-        try:
-            recordings = self.save(aggregate, *pending)
-        except IntegrityError:
-            return None
-        return Outcome(
-            aggregate.id,
-            aggregate.version,
-            _position(recordings),
-            status_code,
-            aggregate=aggregate,
-        )
-
-    def _replay(self, intent: Intent) -> Outcome | None:
-        if intent.idempotency is None:
-            return None
-        try:
-            record = self._get(IdempotencyRecord, self._record_id(intent))
-        except NotFound:
-            return None
-        if record.fingerprint != intent.idempotency.fingerprint:
-            raise IdempotencyKeyReused("this Idempotency-Key was used with another request")
-        return Outcome(
-            record.resource_id, record.resource_version, None, record.status_code, replayed=True
-        )
-
-    @staticmethod
-    def _record_id(intent: Intent) -> UUID:
-        assert intent.idempotency is not None
-        return IdempotencyRecord.id_for(intent.origin.actor.id, intent.idempotency.key)
-
-    def _get(self, cls: type[A], aggregate_id: UUID) -> A:
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}") from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}")
-        return aggregate
 
     @staticmethod
     def _require_visible(ticket: Ticket, actor: Actor) -> None:
@@ -391,11 +289,3 @@ class HelpDesk(Application[UUID]):
             raise InvalidInput(field, f"unknown agent {person_id}") from None
         if person.role not in (Role.AGENT, Role.SUPERVISOR):
             raise InvalidInput(field, f"{person_id} does not work tickets")
-
-
-def _as_uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(value)
-
-
-def _position(recordings: list[Recording[UUID]]) -> int | None:
-    return max((r.notification.id for r in recordings), default=None)

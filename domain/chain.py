@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from datetime import datetime
+from datetime import date
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -22,8 +22,10 @@ def _text(value: Any) -> Any:
     """Fixed text forms for what JSON lacks; enumerations are str and encode as their value."""
     if isinstance(value, UUID):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

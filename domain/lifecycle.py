@@ -28,6 +28,7 @@ class Command(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     REVIEW = "review"
+    CHECK_SLA = "check_sla"
 
 
 ALLOWED: dict[Command, frozenset[Status]] = {
@@ -41,8 +42,10 @@ ALLOWED: dict[Command, frozenset[Status]] = {
     Command.CLOSE: ACTIVE | {RESOLVED},
     Command.REOPEN: frozenset({RESOLVED, CLOSED}),
     Command.REVIEW: frozenset({RESOLVED, CLOSED}),
+    Command.CHECK_SLA: ACTIVE | {RESOLVED, CLOSED},
 }
-"""Which statuses each command may be applied in. A closed ticket must be reopened first."""
+"""Which statuses each command may be applied in. A closed ticket must be reopened first.
+An SLA check is allowed always: on a ticket whose clock has stopped it records nothing."""
 
 STATUS_MOVES: frozenset[tuple[Status, Status]] = frozenset(
     {

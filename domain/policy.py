@@ -10,13 +10,16 @@ SUBJECT_MAX = 200
 BODY_MAX = 65_536
 
 _CUSTOMER_COMMANDS = frozenset({Command.REPLY, Command.CLOSE, Command.REOPEN, Command.REVIEW})
-_STAFF_COMMANDS = frozenset(Command) - {Command.REVIEW}
+_STAFF_COMMANDS = frozenset(Command) - {Command.REVIEW, Command.CHECK_SLA}
+_SYSTEM_COMMANDS = frozenset({Command.ASSIGN, Command.CLOSE, Command.CHECK_SLA})
 
 
 def require_may(actor: Actor, command: Command) -> None:
     if actor.role is Role.CUSTOMER and command in _CUSTOMER_COMMANDS:
         return
     if actor.role in STAFF_WORKERS and command in _STAFF_COMMANDS:
+        return
+    if actor.role is Role.SYSTEM and command in _SYSTEM_COMMANDS:
         return
     raise Forbidden(f"the {actor.role.value} role may not {command.value} tickets")
 

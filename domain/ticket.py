@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from . import chain
+from . import chain, sla_events, ticket_sla
 from .errors import InvalidInput, InvalidTransition
 from .lifecycle import CUSTOMER_CLOSABLE, Command, require_allowed, require_move
 from .policy import BODY_MAX, SUBJECT_MAX, require_text
-from .recorded import Recorded, ShallowCopied, who
+from .recorded import ShallowCopied, who
+from .sla import BOTH, SLAClock, SLATerms, Target, finished
+from .ticket_events import TicketEvent
 from .values import (
     AssignReason,
     Message,
@@ -21,19 +23,6 @@ from .values import (
     Review,
     Role,
     Status,
-)
-
-_COMMON_FIELDS = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "originator_topic",
-        "timestamp",
-        "actor_id",
-        "actor_role",
-        "correlation_id",
-        "causation_id",
-    }
 )
 
 
@@ -51,29 +40,13 @@ class Ticket(ShallowCopied, Aggregate):
     messages: list[Message]
     resolution: str | None
     review: Review | None
+    sla: SLAClock | None
     head_hash: str
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
 
-    class Event(Recorded):
-        """Every ticket event links to its predecessor through `prev_hash`."""
-
-        prev_hash: str
-
-        def data(self) -> dict[str, Any]:
-            """What this kind of event says, without what every event says."""
-            return {k: v for k, v in vars(self).items() if k not in _COMMON_FIELDS}
-
-        def digest(self) -> str:
-            fields = dict(vars(self))
-            return chain.digest(type(self).__name__, fields)
-
-        def mutate(self, aggregate: Any) -> Any:
-            ticket = super().mutate(aggregate)
-            assert ticket is not None
-            ticket.head_hash = self.digest()
-            return ticket
+    Event: TypeAlias = TicketEvent
 
     class Created(Event, Aggregate.Created):
         number: str
@@ -97,6 +70,7 @@ class Ticket(ShallowCopied, Aggregate):
             ticket.assignee_id = None
             ticket.resolution = None
             ticket.review = None
+            ticket.sla = None
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -129,6 +103,8 @@ class Ticket(ShallowCopied, Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.REPLY))
+            if self.actor_role is not Role.CUSTOMER:
+                aggregate.sla = finished(aggregate.sla, (Target.FIRST_RESPONSE,))
 
     class NoteAdded(Event):
         """An internal message; deliberately not a kind of `Replied`, so that
@@ -158,12 +134,14 @@ class Ticket(ShallowCopied, Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.RESOLVED
             aggregate.resolution = self.resolution
+            aggregate.sla = finished(aggregate.sla, BOTH)
 
     class Closed(Event):
         reason: str
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.CLOSED
+            aggregate.sla = finished(aggregate.sla, BOTH)
 
     class Reopened(Event):
         reason: str
@@ -177,6 +155,13 @@ class Ticket(ShallowCopied, Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.review = Review(self.rating, self.comment, self.timestamp)
+
+    SLAStarted: TypeAlias = sla_events.SLAStarted
+    SLAPaused: TypeAlias = sla_events.SLAPaused
+    SLAResumed: TypeAlias = sla_events.SLAResumed
+    SLAWarning: TypeAlias = sla_events.SLAWarning
+    SLABreached: TypeAlias = sla_events.SLABreached
+    SLAMet: TypeAlias = sla_events.SLAMet
 
     @classmethod
     def open(
@@ -192,6 +177,7 @@ class Ticket(ShallowCopied, Aggregate):
         department_id: UUID | None,
         help_topic_id: UUID | None,
         origin: Origin,
+        sla: SLATerms | None = None,
     ) -> Ticket:
         require_text("subject", subject, SUBJECT_MAX)
         require_text("body", body, BODY_MAX)
@@ -209,6 +195,8 @@ class Ticket(ShallowCopied, Aggregate):
             prev_hash=chain.GENESIS,
             **who(origin),
         )
+        if sla is not None:
+            ticket_sla.start(ticket, sla, origin, BOTH, cycle=1)
         return ticket
 
     def assign(
@@ -217,56 +205,76 @@ class Ticket(ShallowCopied, Aggregate):
         require_allowed(Command.ASSIGN, self.status)
         if agent_id == self.assignee_id:
             raise InvalidTransition("the ticket already has that assignee")
-        self._record(self.Assigned, origin, agent_id=agent_id, reason=reason)
+        self.record(self.Assigned, origin, agent_id=agent_id, reason=reason)
 
-    def transfer(self, department_id: UUID, origin: Origin) -> None:
+    def transfer(self, department_id: UUID, origin: Origin, sla: SLATerms | None = None) -> None:
+        """Moves the ticket; the new department's plan, if another, starts now."""
         require_allowed(Command.TRANSFER, self.status)
         if department_id == self.department_id:
             raise InvalidTransition("the ticket is already in that department")
-        self._record(self.Transferred, origin, department_id=department_id)
+        self.record(self.Transferred, origin, department_id=department_id)
+        ticket_sla.switch_plan(self, sla, origin)
 
     def reply(self, message_id: UUID, body: str, origin: Origin) -> None:
         """A customer's reply also wakes the ticket: awaiting → in progress, resolved → open."""
         require_allowed(Command.REPLY, self.status)
         require_text("body", body, BODY_MAX)
-        self._record(self.Replied, origin, message_id=message_id, body=body)
-        if origin.actor.is_customer and self.status is Status.AWAITING_CUSTOMER:
-            self._record(self.StatusChanged, origin, status=Status.IN_PROGRESS)
-        elif origin.actor.is_customer and self.status is Status.RESOLVED:
-            self._record(self.Reopened, origin, reason="customer replied")
+
+        def replied() -> None:
+            self.record(self.Replied, origin, message_id=message_id, body=body)
+
+        if not origin.actor.is_customer:
+            ticket_sla.satisfying(self, (Target.FIRST_RESPONSE,), origin, replied)
+            return
+        replied()
+        if self.status is Status.AWAITING_CUSTOMER:
+            self._move(Status.IN_PROGRESS, origin)
+        elif self.status is Status.RESOLVED:
+            self._reopen("customer replied", origin)
 
     def add_note(self, message_id: UUID, body: str, origin: Origin) -> None:
         require_allowed(Command.NOTE, self.status)
         require_text("body", body, BODY_MAX)
-        self._record(self.NoteAdded, origin, message_id=message_id, body=body)
+        self.record(self.NoteAdded, origin, message_id=message_id, body=body)
 
     def change_status(self, status: Status, origin: Origin) -> None:
         require_allowed(Command.CHANGE_STATUS, self.status)
         require_move(self.status, status)
-        self._record(self.StatusChanged, origin, status=status)
+        self._move(status, origin)
 
     def change_priority(self, priority: Priority, origin: Origin) -> None:
         require_allowed(Command.CHANGE_PRIORITY, self.status)
         if priority is self.priority:
             raise InvalidTransition(f"the priority is already {priority.value}")
-        self._record(self.PriorityChanged, origin, priority=priority)
+        self.record(self.PriorityChanged, origin, priority=priority)
 
     def resolve(self, resolution: str, origin: Origin) -> None:
         require_allowed(Command.RESOLVE, self.status)
         require_text("resolution", resolution, BODY_MAX)
-        self._record(self.Resolved, origin, resolution=resolution)
+        ticket_sla.resume(self, origin)
+        ticket_sla.satisfying(
+            self,
+            BOTH,
+            origin,
+            lambda: self.record(self.Resolved, origin, resolution=resolution),
+        )
 
     def close(self, origin: Origin) -> None:
         require_allowed(Command.CLOSE, self.status)
         customer = origin.actor.is_customer
         if customer and self.status not in CUSTOMER_CLOSABLE:
             raise InvalidTransition("a customer closes a ticket only to confirm its resolution")
-        self._record(self.Closed, origin, reason="confirmed" if customer else "closed")
+        self.record(self.Closed, origin, reason="confirmed" if customer else "closed")
 
     def reopen(self, reason: str, origin: Origin) -> None:
         require_allowed(Command.REOPEN, self.status)
         require_text("reason", reason, BODY_MAX)
-        self._record(self.Reopened, origin, reason=reason)
+        self._reopen(reason, origin)
+
+    def check_sla(self, origin: Origin) -> None:
+        """Records the warnings and breaches that have fallen due at `origin.at`, once."""
+        require_allowed(Command.CHECK_SLA, self.status)
+        ticket_sla.check(self, origin)
 
     def add_review(self, rating: int, comment: str, origin: Origin) -> None:
         require_allowed(Command.REVIEW, self.status)
@@ -276,7 +284,7 @@ class Ticket(ShallowCopied, Aggregate):
             raise InvalidInput("rating", "rating must be from 1 to 5")
         if len(comment) > BODY_MAX:
             raise InvalidInput("comment", f"comment must be at most {BODY_MAX} characters")
-        self._record(self.Reviewed, origin, rating=rating, comment=comment)
+        self.record(self.Reviewed, origin, rating=rating, comment=comment)
 
     def visible_messages(self, role: Role) -> list[Message]:
         """Customers never see internal notes."""
@@ -284,8 +292,18 @@ class Ticket(ShallowCopied, Aggregate):
             return [m for m in self.messages if m.kind is MessageKind.REPLY]
         return list(self.messages)
 
-    def _record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
+    def record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
+        """Triggers an event with the command's origin, chained to its predecessor."""
         self.trigger_event(event_class, prev_hash=self.head_hash, **who(origin), **fields)
+
+    def _move(self, status: Status, origin: Origin) -> None:
+        before = self.status
+        self.record(self.StatusChanged, origin, status=status)
+        ticket_sla.status_moved(self, before, origin)
+
+    def _reopen(self, reason: str, origin: Origin) -> None:
+        self.record(self.Reopened, origin, reason=reason)
+        ticket_sla.restart_resolution(self, origin)
 
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:

@@ -30,6 +30,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ANALYST = "analyst"
     ADMIN = "admin"
+    SYSTEM = "system"
+    """The workers (SLA clock, assigner, auto-closer): never a person, never a token."""
 
 
 STAFF_WORKERS = frozenset({Role.AGENT, Role.SUPERVISOR})

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
+from domain.calendar import WEEKDAYS, BusinessCalendar
+from domain.sla import SLATerms
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
 
@@ -117,18 +119,38 @@ def ticket_in(status: Status) -> Ticket:
     return replay(history(status))
 
 
+SYSTEM = person(Role.SYSTEM)
+PLAN = UUID("9a9a9a9a-0000-4000-8000-000000000001")
+ROUND_THE_CLOCK = BusinessCalendar.define(
+    "Europe/Berlin", {day: [["00:00", "24:00"]] for day in WEEKDAYS}, ["2026-12-25"]
+)
+TERMS = SLATerms(
+    plan_id=PLAN,
+    plan_version=1,
+    first_response_minutes=30,
+    resolution_minutes=120,
+    warn_at_percent=50,
+    pause_statuses=(Status.AWAITING_CUSTOMER,),
+    calendar=ROUND_THE_CLOCK,
+)
+"""First response in 30 minutes, resolution in 2 hours, warnings at half time."""
+
+
 def full_story() -> list[Ticket.Event]:
-    """A ticket's whole life, recording every kind of ticket event at least once."""
-    ticket = Ticket.open(**ticket_fields())
+    """A ticket's whole life, recording every kind of ticket event at least once,
+    its SLA timeline included."""
+    ticket = Ticket.open(**ticket_fields(sla=TERMS))
     ticket.assign(AGENT.id, origin(SUPERVISOR, later(1)))
     ticket.transfer(SALES, origin(AGENT, later(2)))
-    ticket.add_note(uuid4(), "Smells of toner.", origin(AGENT, later(3)))
-    ticket.change_status(Status.AWAITING_CUSTOMER, origin(AGENT, later(4)))
-    ticket.reply(uuid4(), "Which model is it?", origin(AGENT, later(5)))
-    ticket.reply(uuid4(), "A LaserJet 4.", origin(CUSTOMER, later(6)))
-    ticket.change_priority(Priority.URGENT, origin(AGENT, later(7)))
-    ticket.resolve("Replaced the fuser.", origin(AGENT, later(8)))
-    ticket.add_review(5, "Quick and kind.", origin(CUSTOMER, later(9)))
-    ticket.close(origin(CUSTOMER, later(10)))
-    ticket.reopen("It is smoking again.", origin(CUSTOMER, later(11)))
+    ticket.check_sla(origin(SYSTEM, later(16)))
+    ticket.check_sla(origin(SYSTEM, later(31)))
+    ticket.add_note(uuid4(), "Smells of toner.", origin(AGENT, later(32)))
+    ticket.change_status(Status.AWAITING_CUSTOMER, origin(AGENT, later(33)))
+    ticket.reply(uuid4(), "Which model is it?", origin(AGENT, later(34)))
+    ticket.reply(uuid4(), "A LaserJet 4.", origin(CUSTOMER, later(40)))
+    ticket.change_priority(Priority.URGENT, origin(AGENT, later(41)))
+    ticket.resolve("Replaced the fuser.", origin(AGENT, later(42)))
+    ticket.add_review(5, "Quick and kind.", origin(CUSTOMER, later(43)))
+    ticket.close(origin(CUSTOMER, later(44)))
+    ticket.reopen("It is smoking again.", origin(CUSTOMER, later(45)))
     return new_events(ticket)

@@ -12,7 +12,7 @@ import dataclasses
 import typing
 from datetime import datetime
 from functools import cache
-from typing import Any, ClassVar, TypedDict
+from typing import Any, ClassVar, TypeAlias, TypedDict
 from uuid import UUID
 
 import msgspec
@@ -48,7 +48,7 @@ def _aggregate_state_type(cls: type[Any]) -> Any:
     hints = {
         name: hint
         for name, hint in typing.get_type_hints(cls).items()
-        if typing.get_origin(hint) is not ClassVar and hint is not ClassVar
+        if typing.get_origin(hint) is not ClassVar and hint not in (ClassVar, TypeAlias)
     }
     fields: dict[str, Any] = dict.fromkeys(_BASE_STATE, datetime)
     fields.update({name: hint for name, hint in hints.items() if not name.isupper()})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -14,13 +15,60 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import clear_topic_cache, get_topic
 
 from domain.indexes import Credential, EmailAddress, IdempotencyRecord, TicketNumber
+from domain.organisation import (
+    AssignMode,
+    DefaultDepartment,
+    Department,
+    HelpTopic,
+    PlanTerms,
+    SLAPlan,
+    WorkCalendar,
+)
 from domain.people import Person
 from domain.ticket import Ticket
-from domain.values import Message, MessageKind, Review, Role, Status
-from tests.builders import AGENT, CUSTOMER, SUPERVISOR, TICKET_ID, full_story, origin, replay
+from domain.values import Message, MessageKind, Priority, Review, Role, Status
+from tests.builders import (
+    AGENT,
+    CUSTOMER,
+    PLAN,
+    ROUND_THE_CLOCK,
+    SALES,
+    SUPERVISOR,
+    TICKET_ID,
+    full_story,
+    origin,
+    replay,
+)
 from ticketing.encoding import MsgspecMapper
 
-AGGREGATES = (Ticket, Person, TicketNumber, EmailAddress, Credential, IdempotencyRecord)
+AGGREGATES = (
+    Ticket,
+    Person,
+    TicketNumber,
+    EmailAddress,
+    Credential,
+    IdempotencyRecord,
+    WorkCalendar,
+    SLAPlan,
+    Department,
+    DefaultDepartment,
+    HelpTopic,
+)
+
+
+def _organisation() -> list[Any]:
+    by = origin(SUPERVISOR)
+    terms = PlanTerms(60, 480, None, 80, (Status.AWAITING_CUSTOMER,), uuid4())
+    plan = SLAPlan.define(PLAN, "Standard", terms, by)
+    plan.revise("Standard", replace(terms, resolution_minutes=240), by)
+    department = Department.define(SALES, "Sales", PLAN, AssignMode.ROUND_ROBIN, 7, 14, by)
+    return [
+        *WorkCalendar.define(uuid4(), "Round the clock", ROUND_THE_CLOCK, by).collect_events(),
+        *plan.collect_events(),
+        *department.collect_events(),
+        *DefaultDepartment.claim(SALES, by).collect_events(),
+        *HelpTopic.define(uuid4(), "Fires", SALES, Priority.HIGH, None, by).collect_events(),
+    ]
 
 
 def _people_and_indexes() -> list[Any]:
@@ -38,7 +86,7 @@ def _people_and_indexes() -> list[Any]:
     ]
 
 
-SAMPLES: list[Any] = [*full_story(), *_people_and_indexes()]
+SAMPLES: list[Any] = [*full_story(), *_people_and_indexes(), *_organisation()]
 
 
 def _declared_events(aggregate: type[Aggregate]) -> set[type]:

@@ -1,0 +1,114 @@
+"""Request and response bodies of the organisation routes (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+from domain.organisation import NAME_MAX
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=525_600)]
+Percent = Annotated[int, msgspec.Meta(ge=1, le=99)]
+Days = Annotated[int, msgspec.Meta(ge=1, le=365)]
+Span = Annotated[list[str], msgspec.Meta(min_length=2, max_length=2)]
+PauseStatus = Literal["open", "in_progress", "awaiting_customer"]
+PriorityName = Literal["low", "normal", "high", "urgent"]
+
+
+class DefineCalendar(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    hours: dict[str, Annotated[list[Span], msgspec.Meta(max_length=24)]]
+    holidays: Annotated[list[str], msgspec.Meta(max_length=1000)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class CalendarView(msgspec.Struct):
+    id: UUID
+    name: str
+    timezone: str
+    hours: dict[str, list[list[str]]]
+    holidays: list[str]
+    created_at: str
+
+
+class DefinePlan(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    first_response_minutes: Minutes
+    resolution_minutes: Minutes
+    calendar_id: UUID | None = None
+    next_response_minutes: Minutes | None = None
+    warn_at_percent: Percent = 80
+    pause_statuses: list[PauseStatus] = msgspec.field(default_factory=lambda: ["awaiting_customer"])
+
+
+class PlanVersionView(msgspec.Struct):
+    version: int
+    first_response_minutes: int
+    resolution_minutes: int
+    next_response_minutes: int | None
+    calendar_id: UUID | None
+    warn_at_percent: int
+    pause_statuses: list[str]
+
+
+class PlanView(msgspec.Struct):
+    id: UUID
+    name: str
+    version: int
+    first_response_minutes: int
+    resolution_minutes: int
+    next_response_minutes: int | None
+    calendar_id: UUID | None
+    warn_at_percent: int
+    pause_statuses: list[str]
+    versions: list[PlanVersionView]
+    created_at: str
+
+
+class Preview(msgspec.Struct, forbid_unknown_fields=True):
+    start: str
+
+
+class PreviewView(msgspec.Struct):
+    first_response_due: str
+    resolution_due: str
+
+
+class DefineDepartment(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    sla_plan_id: UUID | None = None
+    auto_assign: Literal["none", "round_robin", "least_loaded"] = "none"
+    auto_close_days: Days = 7
+    reopen_days: Days = 14
+
+
+class DepartmentView(msgspec.Struct):
+    id: UUID
+    name: str
+    sla_plan_id: UUID | None
+    auto_assign: str
+    auto_close_days: int
+    reopen_days: int
+    default: bool
+    created_at: str
+
+
+class DefineHelpTopic(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    department_id: UUID
+    priority: PriorityName = "normal"
+    sla_plan_id: UUID | None = None
+
+
+class HelpTopicView(msgspec.Struct):
+    id: UUID
+    name: str
+    department_id: UUID
+    priority: str
+    sla_plan_id: UUID | None
+    created_at: str

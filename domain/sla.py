@@ -1,0 +1,192 @@
+"""The SLA clock of one ticket: targets, due times, pauses, and what is due when.
+
+Pure values and functions; the Ticket records the timeline as events (SLAStarted,
+SLAPaused, SLAResumed, SLAWarning, SLABreached, SLAMet) and keeps an `SLAClock`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from .business_time import add_business_minutes, business_minutes_between
+from .calendar import BusinessCalendar
+from .values import Status
+
+
+class Target(StrEnum):
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+
+
+BOTH = (Target.FIRST_RESPONSE, Target.RESOLUTION)
+
+
+class SLAState(StrEnum):
+    NONE = "none"
+    ON_TRACK = "on_track"
+    WARNING = "warning"
+    BREACHED = "breached"
+    PAUSED = "paused"
+    MET = "met"
+
+
+@dataclass(frozen=True)
+class SLATerms:
+    """The plan version a ticket runs under, with its calendar copied in, so that the
+    ticket's clock never depends on later changes to the plan or the calendar."""
+
+    plan_id: UUID
+    plan_version: int
+    first_response_minutes: int
+    resolution_minutes: int
+    warn_at_percent: int
+    pause_statuses: tuple[Status, ...]
+    calendar: BusinessCalendar | None
+
+    def minutes(self, target: Target) -> int:
+        if target is Target.FIRST_RESPONSE:
+            return self.first_response_minutes
+        return self.resolution_minutes
+
+
+@dataclass(frozen=True)
+class Deadline:
+    target: Target
+    due: datetime
+    warn_at: datetime
+    warned: bool = False
+    breached: bool = False
+    done: bool = False
+    met: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return not self.done
+
+
+@dataclass(frozen=True)
+class Breach:
+    target: Target
+    cycle: int
+    due: datetime
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SLAClock:
+    terms: SLATerms
+    cycle: int
+    deadlines: tuple[Deadline, ...]
+    paused_since: datetime | None = None
+    breaches: tuple[Breach, ...] = ()
+    """Every breach of every cycle so far: a new cycle keeps the history."""
+
+    def deadline(self, target: Target) -> Deadline | None:
+        return next((d for d in self.deadlines if d.target is target), None)
+
+    def with_deadline(self, target: Target, **changes: object) -> SLAClock:
+        return replace(
+            self,
+            deadlines=tuple(
+                replace(d, **changes) if d.target is target else d  # type: ignore[arg-type]
+                for d in self.deadlines
+            ),
+        )
+
+    def pauses_in(self, status: Status) -> bool:
+        return status in self.terms.pause_statuses
+
+
+def deadlines(
+    terms: SLATerms, start: datetime, targets: tuple[Target, ...]
+) -> tuple[Deadline, ...]:
+    """Due and warning times for targets whose clock starts at `start`."""
+    found = []
+    for target in targets:
+        minutes = terms.minutes(target)
+        found.append(
+            Deadline(
+                target=target,
+                due=add_business_minutes(terms.calendar, start, minutes),
+                warn_at=add_business_minutes(
+                    terms.calendar, start, minutes * terms.warn_at_percent / 100
+                ),
+            )
+        )
+    return tuple(found)
+
+
+def resumed(clock: SLAClock, at: datetime) -> tuple[Deadline, ...]:
+    """Pending deadlines moved by the business time the clock was paused: each keeps the
+    business minutes it had left when the pause began."""
+    assert clock.paused_since is not None
+    calendar = clock.terms.calendar
+    moved = []
+    for d in clock.deadlines:
+        if d.done or d.breached:
+            moved.append(d)
+            continue
+        left = business_minutes_between(calendar, clock.paused_since, d.due)
+        warn_left = business_minutes_between(calendar, clock.paused_since, d.warn_at)
+        moved.append(
+            replace(
+                d,
+                due=add_business_minutes(calendar, at, left),
+                warn_at=d.warn_at if d.warned else add_business_minutes(calendar, at, warn_left),
+            )
+        )
+    return tuple(moved)
+
+
+def finished(clock: SLAClock | None, targets: tuple[Target, ...]) -> SLAClock | None:
+    """The clock once targets are satisfied, in time or not (a staff reply ends the
+    first response, resolving or closing ends both); the verdicts are events of their own."""
+    for target in targets:
+        if clock is not None:
+            clock = clock.with_deadline(target, done=True)
+    return clock
+
+
+def alarms(clock: SLAClock, now: datetime) -> list[tuple[Target, bool]]:
+    """What has fallen due and is not yet recorded: (target, breached?) pairs.
+    Nothing falls due while the clock is paused."""
+    if clock.paused_since is not None:
+        return []
+    due = []
+    for d in clock.deadlines:
+        if d.done or d.breached:
+            continue
+        if now >= d.due:
+            due.append((d.target, True))
+        elif now >= d.warn_at and not d.warned:
+            due.append((d.target, False))
+    return due
+
+
+def next_alarm(clock: SLAClock | None) -> datetime | None:
+    """When the clock next needs the SLA worker (None when nothing can fall due)."""
+    if clock is None or clock.paused_since is not None:
+        return None
+    moments = [
+        d.due if d.warned else min(d.warn_at, d.due)
+        for d in clock.deadlines
+        if not d.done and not d.breached
+    ]
+    return min(moments, default=None)
+
+
+def state(clock: SLAClock | None) -> SLAState:
+    if clock is None:
+        return SLAState.NONE
+    if clock.paused_since is not None:
+        return SLAState.PAUSED
+    if any(d.breached for d in clock.deadlines):
+        return SLAState.BREACHED
+    if all(d.done for d in clock.deadlines):
+        return SLAState.MET
+    if any(d.warned and not d.done for d in clock.deadlines):
+        return SLAState.WARNING
+    return SLAState.ON_TRACK

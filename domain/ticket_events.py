@@ -1,0 +1,41 @@
+"""The base of every ticket event: who, why, and the link to its predecessor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import chain
+from .recorded import Recorded
+
+_COMMON_FIELDS = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "originator_topic",
+        "timestamp",
+        "actor_id",
+        "actor_role",
+        "correlation_id",
+        "causation_id",
+    }
+)
+
+
+class TicketEvent(Recorded):
+    """Every ticket event links to its predecessor through `prev_hash`."""
+
+    prev_hash: str
+
+    def data(self) -> dict[str, Any]:
+        """What this kind of event says, without what every event says."""
+        return {k: v for k, v in vars(self).items() if k not in _COMMON_FIELDS}
+
+    def digest(self) -> str:
+        fields = dict(vars(self))
+        return chain.digest(type(self).__name__, fields)
+
+    def mutate(self, aggregate: Any) -> Any:
+        ticket = super().mutate(aggregate)
+        assert ticket is not None
+        ticket.head_hash = self.digest()
+        return ticket
