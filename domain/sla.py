@@ -121,24 +121,25 @@ def deadlines(
 
 def resumed(clock: SLAClock, at: datetime) -> tuple[Deadline, ...]:
     """Pending deadlines moved by the business time the clock was paused: each keeps the
-    business minutes it had left when the pause began."""
-    assert clock.paused_since is not None
+    business minutes it had left when the pause began. A moment already past when the
+    pause began stays where it was: pausing cannot undo lateness."""
+    paused = clock.paused_since
+    assert paused is not None
     calendar = clock.terms.calendar
-    moved = []
-    for d in clock.deadlines:
-        if d.done or d.breached:
-            moved.append(d)
-            continue
-        left = business_minutes_between(calendar, clock.paused_since, d.due)
-        warn_left = business_minutes_between(calendar, clock.paused_since, d.warn_at)
-        moved.append(
-            replace(
-                d,
-                due=add_business_minutes(calendar, at, left),
-                warn_at=d.warn_at if d.warned else add_business_minutes(calendar, at, warn_left),
-            )
+
+    def moved(moment: datetime) -> datetime:
+        if moment <= paused:
+            return moment
+        return add_business_minutes(
+            calendar, at, business_minutes_between(calendar, paused, moment)
         )
-    return tuple(moved)
+
+    return tuple(
+        d
+        if d.done or d.breached
+        else replace(d, due=moved(d.due), warn_at=d.warn_at if d.warned else moved(d.warn_at))
+        for d in clock.deadlines
+    )
 
 
 def finished(clock: SLAClock | None, targets: tuple[Target, ...]) -> SLAClock | None:
@@ -151,7 +152,8 @@ def finished(clock: SLAClock | None, targets: tuple[Target, ...]) -> SLAClock | 
 
 
 def alarms(clock: SLAClock, now: datetime) -> list[tuple[Target, bool]]:
-    """What has fallen due and is not yet recorded: (target, breached?) pairs.
+    """What has fallen due and is not yet recorded: (target, breached?) pairs. A target
+    is breached only after its due instant, as a reply at that instant is in time.
     Nothing falls due while the clock is paused."""
     if clock.paused_since is not None:
         return []
@@ -159,7 +161,7 @@ def alarms(clock: SLAClock, now: datetime) -> list[tuple[Target, bool]]:
     for d in clock.deadlines:
         if d.done or d.breached:
             continue
-        if now >= d.due:
+        if now > d.due:
             due.append((d.target, True))
         elif now >= d.warn_at and not d.warned:
             due.append((d.target, False))

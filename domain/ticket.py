@@ -260,11 +260,18 @@ class Ticket(ShallowCopied, Aggregate):
         )
 
     def close(self, origin: Origin) -> None:
+        """Closing an unresolved ticket settles its open SLA targets as resolving would."""
         require_allowed(Command.CLOSE, self.status)
         customer = origin.actor.is_customer
         if customer and self.status not in CUSTOMER_CLOSABLE:
             raise InvalidTransition("a customer closes a ticket only to confirm its resolution")
-        self.record(self.Closed, origin, reason="confirmed" if customer else "closed")
+        ticket_sla.resume(self, origin)
+        ticket_sla.satisfying(
+            self,
+            BOTH,
+            origin,
+            lambda: self.record(self.Closed, origin, reason="confirmed" if customer else "closed"),
+        )
 
     def reopen(self, reason: str, origin: Origin) -> None:
         require_allowed(Command.REOPEN, self.status)

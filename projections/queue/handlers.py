@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Priority
 
+from .. import sla_clock
 from ..base import Batch, Handler, Key, Projection, Table
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 """Most urgent first when sorted ascending."""
-
-NOT_DUE = "9999-12-31T23:59:59.999999Z"
-"""Sorts tickets without a due time after every ticket with one, in both stores."""
 
 TICKETS = Table(
     name="view_queue",
@@ -34,6 +33,7 @@ TICKETS = Table(
         "resolution_due": "TEXT",
         "due_sort": "TEXT NOT NULL",
         "sla_state": "TEXT NOT NULL",
+        "sla_clock": "TEXT",
         "version": "INTEGER NOT NULL",
     },
     key=("ticket_id",),
@@ -44,15 +44,24 @@ TICKETS = Table(
     ),
 )
 
+Effect = Callable[[Any], dict[str, Any]]
 
-def _touch(batch: Batch, event: Ticket.Event, **values: Any) -> None:
-    batch.update(
-        TICKETS,
-        (str(event.originator_id),),
-        last_activity_at=rfc3339(event.timestamp),
-        version=event.originator_version,
-        **values,
-    )
+EFFECTS: dict[type[Any], Effect] = {
+    Ticket.Assigned: lambda e: {"assignee_id": _text(e.agent_id)},
+    Ticket.Transferred: lambda e: {"department_id": str(e.department_id)},
+    Ticket.StatusChanged: lambda e: {"status": e.status.value},
+    Ticket.PriorityChanged: lambda e: {
+        "priority": e.priority.value,
+        "priority_rank": PRIORITY_RANK[e.priority],
+    },
+    Ticket.Resolved: lambda e: {"status": "resolved"},
+    Ticket.Closed: lambda e: {"status": "closed"},
+    Ticket.Reopened: lambda e: {"status": "open"},
+    Ticket.Replied: lambda e: {},
+    Ticket.NoteAdded: lambda e: {},
+    Ticket.Reviewed: lambda e: {},
+}
+"""What each event changes in its ticket's row, besides the activity time and SLA."""
 
 
 def created(batch: Batch, event: Ticket.Created, _: int) -> None:
@@ -71,46 +80,31 @@ def created(batch: Batch, event: Ticket.Created, _: int) -> None:
             "customer_id": _text(event.customer_id),
             "created_at": at,
             "last_activity_at": at,
-            "first_response_due": None,
-            "resolution_due": None,
-            "due_sort": NOT_DUE,
-            "sla_state": "none",
+            **_sla_columns(None),
             "version": event.originator_version,
         },
     )
 
 
-def assigned(batch: Batch, event: Ticket.Assigned, _: int) -> None:
-    _touch(batch, event, assignee_id=_text(event.agent_id))
+def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
+    """People's acts move the last activity; the SLA clock's own events do not."""
+    key = (str(event.originator_id),)
+    row = batch.get(TICKETS, key)
+    if row is None:
+        return
+    values: dict[str, Any] = {"version": event.originator_version}
+    effect = EFFECTS.get(type(event))
+    if effect is not None:
+        values["last_activity_at"] = rfc3339(event.timestamp)
+        values.update(effect(event))
+    if sla_clock.moves_clock(event):
+        clock = sla_clock.evolve(sla_clock.load(row["sla_clock"]), event)
+        values.update(_sla_columns(clock))
+    batch.put(TICKETS, {**row, **values})
 
 
-def transferred(batch: Batch, event: Ticket.Transferred, _: int) -> None:
-    _touch(batch, event, department_id=str(event.department_id))
-
-
-def status_changed(batch: Batch, event: Ticket.StatusChanged, _: int) -> None:
-    _touch(batch, event, status=event.status.value)
-
-
-def priority_changed(batch: Batch, event: Ticket.PriorityChanged, _: int) -> None:
-    _touch(batch, event, priority=event.priority.value, priority_rank=PRIORITY_RANK[event.priority])
-
-
-def resolved(batch: Batch, event: Ticket.Resolved, _: int) -> None:
-    _touch(batch, event, status="resolved")
-
-
-def closed(batch: Batch, event: Ticket.Closed, _: int) -> None:
-    _touch(batch, event, status="closed")
-
-
-def reopened(batch: Batch, event: Ticket.Reopened, _: int) -> None:
-    _touch(batch, event, status="open")
-
-
-def active(batch: Batch, event: Ticket.Event, _: int) -> None:
-    """Replies, notes and reviews only move the last activity."""
-    _touch(batch, event)
+def _sla_columns(clock: Any) -> dict[str, Any]:
+    return {k: v for k, v in sla_clock.columns(clock).items() if k in TICKETS.columns}
 
 
 def _text(value: object | None) -> str | None:
@@ -119,20 +113,11 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 1
+    version = 2
     tables = (TICKETS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
-        Ticket.Assigned: assigned,
-        Ticket.Transferred: transferred,
-        Ticket.Replied: active,
-        Ticket.NoteAdded: active,
-        Ticket.StatusChanged: status_changed,
-        Ticket.PriorityChanged: priority_changed,
-        Ticket.Resolved: resolved,
-        Ticket.Closed: closed,
-        Ticket.Reopened: reopened,
-        Ticket.Reviewed: active,
+        **{cls: changed for cls in (*EFFECTS, *sla_clock.SLA_EVENTS)},
     }
 
     @classmethod

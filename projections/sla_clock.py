@@ -1,0 +1,71 @@
+"""A ticket's SLA clock kept in a read-model row, evolved by the domain's own rules.
+
+The SLA events' `apply` methods only touch the ticket's `sla`; applying them to a
+stand-in holding the clock gives exactly the clock the ticket has, so the queue and
+timers projections never re-implement the SLA rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from domain.sla import BOTH, SLAClock, Target, finished, next_alarm, state
+from domain.sla_events import SLABreached, SLAMet, SLAPaused, SLAResumed, SLAStarted, SLAWarning
+from domain.ticket import Ticket
+from domain.timefmt import rfc3339
+from domain.values import Role
+
+SLA_EVENTS = (SLAStarted, SLAPaused, SLAResumed, SLAWarning, SLABreached, SLAMet)
+NOT_DUE = "9999-12-31T23:59:59.999999Z"
+"""Sorts rows without a due time after every row with one, in both stores."""
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(SLAClock | None)
+
+
+@dataclass
+class _Holder:
+    sla: SLAClock | None
+
+
+def moves_clock(event: Any) -> bool:
+    return isinstance(event, (*SLA_EVENTS, Ticket.Replied, Ticket.Resolved, Ticket.Closed))
+
+
+def evolve(clock: SLAClock | None, event: Any) -> SLAClock | None:
+    if isinstance(event, SLA_EVENTS):
+        holder = _Holder(clock)
+        event.apply(holder)
+        return holder.sla
+    if isinstance(event, Ticket.Replied) and event.actor_role is not Role.CUSTOMER:
+        return finished(clock, (Target.FIRST_RESPONSE,))
+    if isinstance(event, (Ticket.Resolved, Ticket.Closed)):
+        return finished(clock, BOTH)
+    return clock
+
+
+def load(text: str | None) -> SLAClock | None:
+    return None if text is None else _decoder.decode(text)
+
+
+def dump(clock: SLAClock | None) -> str | None:
+    return None if clock is None else _encoder.encode(clock).decode()
+
+
+def columns(clock: SLAClock | None) -> dict[str, Any]:
+    """What the rows show of a clock: due times, the state, what to sort and wake on."""
+    first = None if clock is None else clock.deadline(Target.FIRST_RESPONSE)
+    resolution = None if clock is None else clock.deadline(Target.RESOLUTION)
+    pending = [] if clock is None else [d.due for d in clock.deadlines if not d.done]
+    alarm = next_alarm(clock)
+    return {
+        "first_response_due": None if first is None else rfc3339(first.due),
+        "resolution_due": None if resolution is None else rfc3339(resolution.due),
+        "due_sort": rfc3339(min(pending)) if pending else NOT_DUE,
+        "sla_state": state(clock).value,
+        "next_alarm": None if alarm is None else rfc3339(alarm),
+        "sla_clock": dump(clock),
+    }
