@@ -25,6 +25,7 @@ from .problems import exception_handlers
 from .projection_status import projection_status
 from .queues import QueueController
 from .tickets import TicketController
+from .timers import sla_timers
 
 MAX_BODY = 1024 * 1024
 
@@ -47,6 +48,7 @@ def create_app(services: Services) -> Litestar:
             QueueController,
             AuditController,
             projection_status,
+            sla_timers,
             healthz,
             readyz,
             metrics_handler(counter),

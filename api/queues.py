@@ -43,7 +43,7 @@ class QueueController(Controller):
         """Open work assigned to the caller."""
         query = QueueQuery(assignee=str(request.user.id), sort=sort, limit=limit, cursor=cursor)
         await_position(services.views, QueueProjection, min_position)
-        items, next_cursor = page(services.views, query)
+        items, next_cursor = page(services.views, query, services.clock())
         return Page(items=items, next_cursor=next_cursor)
 
     @get("/departments/{department_id:uuid}", operation_id="departmentQueue", sync_to_thread=True)
@@ -76,7 +76,7 @@ class QueueController(Controller):
             cursor=cursor,
         )
         await_position(services.views, QueueProjection, min_position)
-        items, next_cursor = page(services.views, query)
+        items, next_cursor = page(services.views, query, services.clock())
         return Page(items=items, next_cursor=next_cursor)
 
 

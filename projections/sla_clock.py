@@ -8,17 +8,26 @@ timers projections never re-implement the SLA rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
+from domain.business_time import business_minutes_between
 from domain.sla import BOTH, SLAClock, Target, finished, next_alarm, state
 from domain.sla_events import SLABreached, SLAMet, SLAPaused, SLAResumed, SLAStarted, SLAWarning
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
 
-SLA_EVENTS = (SLAStarted, SLAPaused, SLAResumed, SLAWarning, SLABreached, SLAMet)
+SLA_EVENTS: tuple[type[Any], ...] = (
+    SLAStarted,
+    SLAPaused,
+    SLAResumed,
+    SLAWarning,
+    SLABreached,
+    SLAMet,
+)
 NOT_DUE = "9999-12-31T23:59:59.999999Z"
 """Sorts rows without a due time after every row with one, in both stores."""
 
@@ -69,3 +78,19 @@ def columns(clock: SLAClock | None) -> dict[str, Any]:
         "next_alarm": None if alarm is None else rfc3339(alarm),
         "sla_clock": dump(clock),
     }
+
+
+def minutes_left(clock: SLAClock | None, now: datetime) -> float | None:
+    """Business minutes until the earliest open due time (negative once overdue);
+    None without a clock, with every target settled, or while paused (frozen)."""
+    if clock is None:
+        return None
+    pending = [d.due for d in clock.deadlines if not d.done]
+    if not pending:
+        return None
+    due = min(pending)
+    since = clock.paused_since or now
+    calendar = clock.terms.calendar
+    if since <= due:
+        return round(business_minutes_between(calendar, since, due), 1)
+    return -round(business_minutes_between(calendar, due, since), 1)

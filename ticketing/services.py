@@ -16,13 +16,17 @@ from domain.application import HelpDesk
 from domain.tokens import hash_token
 from domain.values import Actor, Role
 from projections.store import ViewStore
+from workers.leader import AdvisoryLeader
 from workers.projections import ProjectionRunner
+from workers.sla import SLAWorker
 from workers.wakeup import start_listener
 
 from .config import Settings
 from .store import EventLog, open_helpdesk, postgres_conninfo
 from .views import PROJECTIONS, open_views
 
+SLA_LOCK = 7_305_002
+"""Advisory lock key of the single active SLA worker."""
 BOOTSTRAP_ADMIN_ID = uuid5(UUID("3f1c8f0e-7c59-4a39-9d0c-5a1d8a6f2b10"), "bootstrap-admin")
 
 
@@ -40,6 +44,7 @@ class Services:
     wake: threading.Event = field(default_factory=threading.Event)
     stopping: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
+    _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.log = EventLog(self.helpdesk)
@@ -59,11 +64,26 @@ class Services:
             self.helpdesk.recorder, self.helpdesk.mapper, self.views, PROJECTIONS, self.wake
         )
 
+    def sla_worker(self) -> SLAWorker:
+        return SLAWorker(self.helpdesk, self.views, self.clock)
+
+    def leader(self, key: int) -> Callable[[], bool]:
+        """Leadership for a single-active worker: an advisory lock on PostgreSQL; in the
+        embedded mode there is only this process."""
+        if self.settings.is_sqlite:
+            return lambda: True
+        leader = AdvisoryLeader(postgres_conninfo(self.settings), key)
+        self._closers.append(leader.close)
+        return leader
+
     def start_workers(self) -> None:
-        """Runs the projections in this process (the embedded mode)."""
+        """Runs the projections and the workers in this process (the embedded mode)."""
         runner = self.projection_runner()
         runner.start()
         self._spawn("projections", lambda: runner.run(self.stopping))
+        sla = self.sla_worker()
+        leader = self.leader(SLA_LOCK)
+        self._spawn("sla", lambda: sla.run(self.stopping, leader))
 
     def listen_to_log(self) -> None:
         """On PostgreSQL, wake the followers on every insert, from any process."""
@@ -83,6 +103,8 @@ class Services:
         self.wake.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        for close in self._closers:
+            close()
         self.views.close()
         self.helpdesk.close()
 

@@ -6,11 +6,12 @@ from projections.audit.handlers import AuditProjection
 from projections.base import Projection
 from projections.queue.handlers import QueueProjection
 from projections.store import PostgresViews, SQLiteViews, ViewStore
+from projections.timers.handlers import TimersProjection
 
 from .config import Settings
 from .store import postgres_conninfo
 
-PROJECTIONS: tuple[type[Projection], ...] = (QueueProjection, AuditProjection)
+PROJECTIONS: tuple[type[Projection], ...] = (QueueProjection, AuditProjection, TimersProjection)
 
 
 def open_views(settings: Settings) -> ViewStore:

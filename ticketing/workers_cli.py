@@ -14,10 +14,10 @@ from workers.projections import Progress, rebuild
 from .config import Settings
 from .migrate import migrate
 from .projection_status import lags
-from .services import build_services
+from .services import SLA_LOCK, build_services
 from .views import PROJECTIONS, projection_named
 
-WORKERS = ("projections",)
+WORKERS = ("projections", "sla")
 
 
 def run_worker(settings: Settings, name: str) -> int:
@@ -40,10 +40,21 @@ def run_worker(settings: Settings, name: str) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     services.listen_to_log()
-    runner = services.projection_runner()
-    print(f"worker {name}: following the log", flush=True)
+    jobs: list[Callable[[], None]] = []
+    if name in ("projections", "all"):
+        runner = services.projection_runner()
+        jobs.append(lambda: runner.run(stop))
+    if name in ("sla", "all"):
+        sla, leader = services.sla_worker(), services.leader(SLA_LOCK)
+        jobs.append(lambda: sla.run(stop, leader))
+    print(f"worker {name}: running", flush=True)
+    threads = [threading.Thread(target=job, daemon=True) for job in jobs]
     try:
-        runner.run(stop)
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.5)
     finally:
         services.close()
     return 0

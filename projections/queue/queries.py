@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidInput
 
+from .. import sla_clock
 from ..pages import decode_cursor, encode_cursor
 from ..store import ViewStore
 from .handlers import TICKETS, QueueProjection
@@ -37,6 +39,7 @@ ITEM_COLUMNS = (
     "first_response_due",
     "resolution_due",
     "sla_state",
+    "sla_clock",
 )
 
 
@@ -65,7 +68,9 @@ class QueueQuery:
             raise InvalidInput("limit", "limit must be from 1 to 200")
 
 
-def page(views: ViewStore, query: QueueQuery) -> tuple[list[dict[str, Any]], str | None]:
+def page(
+    views: ViewStore, query: QueueQuery, now: datetime
+) -> tuple[list[dict[str, Any]], str | None]:
     column, direction, kind = SORTS[query.sort]
     where, params = _filters(query)
     if query.cursor is not None:
@@ -82,7 +87,7 @@ def page(views: ViewStore, query: QueueQuery) -> tuple[list[dict[str, Any]], str
         ).fetchall()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False))) for r in rows]
+    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False)), now) for r in rows]
     last = rows[-1] if more else None
     return items, None if last is None else encode_cursor(last[-1], last[0])
 
@@ -106,8 +111,9 @@ def _filters(query: QueueQuery) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def _item(row: dict[str, Any]) -> dict[str, Any]:
-    row["business_minutes_left"] = None
+def _item(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    clock = sla_clock.load(row.pop("sla_clock"))
+    row["business_minutes_left"] = sla_clock.minutes_left(clock, now)
     return row
 
 

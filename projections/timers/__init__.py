@@ -1,0 +1,1 @@
+"""The SLA timers: one row per ticket under a plan, with its next alarm for the SLA worker."""

@@ -1,0 +1,90 @@
+"""Reads of the SLA timers: by state and department, soonest due first; and what the
+SLA worker must look at now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.errors import InvalidInput
+from domain.timefmt import rfc3339
+
+from .. import sla_clock
+from ..pages import decode_cursor, encode_cursor
+from ..store import ViewStore
+from .handlers import TIMERS, TimersProjection
+
+STATES = ("on_track", "warning", "breached", "paused", "met")
+COLUMNS = (
+    "ticket_id",
+    "department_id",
+    "status",
+    "plan_id",
+    "plan_version",
+    "cycle",
+    "first_response_due",
+    "resolution_due",
+    "sla_state",
+    "next_alarm",
+    "sla_clock",
+    "due_sort",
+)
+
+
+@dataclass(frozen=True)
+class TimerQuery:
+    sla_state: str | None = None
+    department_id: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.sla_state is not None and self.sla_state not in STATES:
+            raise InvalidInput("sla_state", f"sla_state must be one of {', '.join(STATES)}")
+        if not 1 <= self.limit <= 200:
+            raise InvalidInput("limit", "limit must be from 1 to 200")
+
+
+def page(
+    views: ViewStore, query: TimerQuery, now: datetime
+) -> tuple[list[dict[str, Any]], str | None]:
+    where, params = ["sla_clock IS NOT NULL"], []
+    for column in ("sla_state", "department_id"):
+        value = getattr(query, column)
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.cursor is not None:
+        due, ticket_id = decode_cursor(query.cursor, (str, str))
+        where.append("(due_sort, ticket_id) > (?, ?)")
+        params += [due, ticket_id]
+    with views.read() as c:
+        table = views.live_table(c, TimersProjection, TIMERS)
+        rows = c.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM {table} WHERE {' AND '.join(where)}"
+            " ORDER BY due_sort, ticket_id LIMIT ?",
+            [*params, query.limit + 1],
+        ).fetchall()
+    more = len(rows) > query.limit
+    items = [_item(dict(zip(COLUMNS, r, strict=True)), now) for r in rows[: query.limit]]
+    last = rows[query.limit - 1] if more else None
+    return items, None if last is None else encode_cursor(last[-1], last[0])
+
+
+def due_now(views: ViewStore, now: datetime, limit: int = 500) -> list[str]:
+    """Tickets whose next warning or breach has come: the SLA worker's to-do list."""
+    with views.read() as c:
+        table = views.live_table(c, TimersProjection, TIMERS)
+        rows = c.execute(
+            f"SELECT ticket_id FROM {table} WHERE next_alarm <= ? ORDER BY next_alarm LIMIT ?",
+            [rfc3339(now), limit],
+        ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _item(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    clock = sla_clock.load(row.pop("sla_clock"))
+    row.pop("due_sort")
+    row["business_minutes_left"] = sla_clock.minutes_left(clock, now)
+    return row
