@@ -14,7 +14,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
-from .errors import Conflict, Duplicate, InvalidInput, NotFound, StaleVersion
+from eventsourcing.domain import Aggregate
+
+from .assignment import Rotation
+from .errors import Conflict, Duplicate, Forbidden, InvalidInput, NotFound, StaleVersion
 from .indexes import Credential, EmailAddress, TicketNumber
 from .lifecycle import Command
 from .org_commands import OrganisationCommands
@@ -152,9 +155,46 @@ class HelpDesk(OrganisationCommands):
         return self._change(ticket_id, Command.CLOSE, intent, lambda t: t.close(intent.origin))
 
     def reopen(self, ticket_id: UUID, reason: str, intent: Intent) -> Outcome:
+        """Customers reopen within their department's window (`reopen_days`)."""
         return self._change(
-            ticket_id, Command.REOPEN, intent, lambda t: t.reopen(reason, intent.origin)
+            ticket_id,
+            Command.REOPEN,
+            intent,
+            lambda t: t.reopen(reason, intent.origin, self._reopen_days(t)),
         )
+
+    def auto_assign(
+        self, ticket_id: UUID, agent_id: UUID, reason: AssignReason, intent: Intent
+    ) -> Outcome:
+        """The assigner's decision, saved with the department's rotation in one
+        transaction so that two assigners deciding at once cannot both win."""
+
+        def assign(ticket: Ticket) -> list[Aggregate]:
+            ticket.assign(agent_id, intent.origin, reason)
+            if ticket.department_id is None:
+                return []
+            rotation = self._rotation(ticket.department_id, intent)
+            rotation.turn(agent_id, ticket.id, intent.origin)
+            return [rotation]
+
+        return self._change(ticket_id, Command.ASSIGN, intent, assign)
+
+    def rotation(self, department_id: UUID) -> Rotation | None:
+        try:
+            return self._get(Rotation, Rotation.id_for(department_id))
+        except NotFound:
+            return None
+
+    def _rotation(self, department_id: UUID, intent: Intent) -> Rotation:
+        return self.rotation(department_id) or Rotation.start(department_id, intent.origin)
+
+    def _reopen_days(self, ticket: Ticket) -> int | None:
+        if ticket.department_id is None:
+            return None
+        try:
+            return self._get(Department, ticket.department_id).reopen_days
+        except NotFound:
+            return None
 
     def review(self, ticket_id: UUID, rating: int, comment: str, intent: Intent) -> Outcome:
         return self._change(
@@ -230,6 +270,22 @@ class HelpDesk(OrganisationCommands):
                 return replace(outcome, token=token)
         raise Conflict("could not register the person")
 
+    def set_away(self, person_id: UUID, away: bool, intent: Intent) -> Outcome:
+        """Staff mark themselves (or an admin marks them) away: the assigner skips them."""
+        actor = intent.origin.actor
+        if actor.role is not Role.ADMIN and actor.id != person_id:
+            raise Forbidden("only admins change another person's availability")
+        for _ in range(CONFLICT_RETRIES):
+            replay = self._replay(intent)
+            if replay is not None:
+                return replay
+            person = self._get(Person, person_id)
+            person.set_away(away, intent.origin)
+            outcome = self._try_save(person, intent, 200)
+            if outcome is not None:
+                return outcome
+        raise Conflict("the person kept changing; try again")
+
     def person(self, person_id: UUID) -> Person:
         return self._get(Person, person_id)
 
@@ -248,8 +304,13 @@ class HelpDesk(OrganisationCommands):
     # The write path
 
     def _change(
-        self, ticket_id: UUID, command: Command, intent: Intent, act: Callable[[Ticket], None]
+        self,
+        ticket_id: UUID,
+        command: Command,
+        intent: Intent,
+        act: Callable[[Ticket], Iterable[Aggregate] | None],
     ) -> Outcome:
+        """Get, command, save; `act` may answer other aggregates to save atomically."""
         require_may(intent.origin.actor, command)
         for _ in range(CONFLICT_RETRIES):
             replay = self._replay(intent)
@@ -259,8 +320,8 @@ class HelpDesk(OrganisationCommands):
             expected = intent.expected_version
             if expected is not None and expected != ticket.version:
                 raise StaleVersion(expected, ticket.version)
-            act(ticket)
-            outcome = self._try_save(ticket, intent, 200)
+            others = act(ticket) or ()
+            outcome = self._try_save(ticket, intent, 200, *others)
             if outcome is not None:
                 return outcome
             if expected is not None:

@@ -31,6 +31,7 @@ class Person(ShallowCopied, Aggregate):
     role: Role
     department_ids: list[UUID]
     token_ids: list[UUID]
+    away: bool
 
     def __init__(self) -> None:
         """State is set by `Registered.apply`."""
@@ -47,6 +48,15 @@ class Person(ShallowCopied, Aggregate):
             aggregate.role = self.role
             aggregate.department_ids = list(self.department_ids)
             aggregate.token_ids = []
+            aggregate.away = False
+
+    class AvailabilityChanged(Recorded):
+        """Away agents get no new tickets from the assigner."""
+
+        away: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.away = self.away
 
     class TokenIssued(Recorded):
         token_id: UUID
@@ -75,6 +85,10 @@ class Person(ShallowCopied, Aggregate):
             **who(origin),
         )
         return person
+
+    def set_away(self, away: bool, origin: Origin) -> None:
+        if away != self.away:
+            self.trigger_event(self.AvailabilityChanged, away=away, **who(origin))
 
     def issue_token(self, token_id: UUID, origin: Origin) -> None:
         self.trigger_event(self.TokenIssued, token_id=token_id, **who(origin))

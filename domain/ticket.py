@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -41,6 +42,7 @@ class Ticket(ShallowCopied, Aggregate):
     resolution: str | None
     review: Review | None
     sla: SLAClock | None
+    closed_at: datetime | None
     head_hash: str
 
     def __init__(self) -> None:
@@ -71,6 +73,7 @@ class Ticket(ShallowCopied, Aggregate):
             ticket.resolution = None
             ticket.review = None
             ticket.sla = None
+            ticket.closed_at = None
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -141,6 +144,7 @@ class Ticket(ShallowCopied, Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.CLOSED
+            aggregate.closed_at = self.timestamp
             aggregate.sla = finished(aggregate.sla, BOTH)
 
     class Reopened(Event):
@@ -148,6 +152,7 @@ class Ticket(ShallowCopied, Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.OPEN
+            aggregate.closed_at = None
 
     class Reviewed(Event):
         rating: int
@@ -270,12 +275,19 @@ class Ticket(ShallowCopied, Aggregate):
             self,
             BOTH,
             origin,
-            lambda: self.record(self.Closed, origin, reason="confirmed" if customer else "closed"),
+            lambda: self.record(self.Closed, origin, reason=_close_reason(origin)),
         )
 
-    def reopen(self, reason: str, origin: Origin) -> None:
+    def reopen(self, reason: str, origin: Origin, reopen_days: int | None = None) -> None:
+        """A customer may reopen a closed ticket only within the department's window."""
         require_allowed(Command.REOPEN, self.status)
         require_text("reason", reason, BODY_MAX)
+        if origin.actor.is_customer and self.closed_at is not None and reopen_days is not None:
+            deadline = self.closed_at + timedelta(days=reopen_days)
+            if origin.at > deadline:
+                raise InvalidTransition(
+                    f"the ticket was closed more than {reopen_days} days ago: open a new one"
+                )
         self._reopen(reason, origin)
 
     def check_sla(self, origin: Origin) -> None:
@@ -317,3 +329,9 @@ def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Mes
     return Message(
         event.message_id, kind, event.actor_id, event.actor_role, event.body, event.timestamp
     )
+
+
+def _close_reason(origin: Origin) -> str:
+    if origin.actor.is_customer:
+        return "confirmed"
+    return "auto" if origin.actor.role is Role.SYSTEM else "closed"

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import clear_topic_cache, get_topic
 
+from domain.assignment import Rotation
 from domain.indexes import Credential, EmailAddress, IdempotencyRecord, TicketNumber
 from domain.organisation import (
     AssignMode,
@@ -53,6 +54,7 @@ AGGREGATES = (
     Department,
     DefaultDepartment,
     HelpTopic,
+    Rotation,
 )
 
 
@@ -68,13 +70,21 @@ def _organisation() -> list[Any]:
         *department.collect_events(),
         *DefaultDepartment.claim(SALES, by).collect_events(),
         *HelpTopic.define(uuid4(), "Fires", SALES, Priority.HIGH, None, by).collect_events(),
+        *_rotation(by),
     ]
+
+
+def _rotation(by: Any) -> list[Any]:
+    rotation = Rotation.start(SALES, by)
+    rotation.turn(AGENT.id, TICKET_ID, by)
+    return list(rotation.collect_events())
 
 
 def _people_and_indexes() -> list[Any]:
     by = origin(SUPERVISOR)
     agent = Person.register(AGENT.id, "Ada Agent", "ada@example.com", Role.AGENT, [uuid4()], by)
     agent.issue_token(uuid4(), by)
+    agent.set_away(True, by)
     return [
         *agent.collect_events(),
         *TicketNumber.claim("10000001", TICKET_ID, by).collect_events(),
