@@ -17,7 +17,13 @@ from ticketing.services import Services
 from .auth import allow
 from .commands import answer_headers, intent_for
 from .deps import ServicesDep
-from .people_schemas import PersonList, PersonView, RegisterAgent, RegisterCustomer
+from .people_schemas import (
+    PersonList,
+    PersonView,
+    RegisterAgent,
+    RegisterCustomer,
+    SetAvailability,
+)
 
 STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER}
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -31,6 +37,7 @@ def person_view(person: Person, token: str | None = None) -> PersonView:
         role=person.role.value,
         department_ids=list(person.department_ids),
         created_at=rfc3339(person.created_on),
+        away=person.away,
         token=token,
     )
 
@@ -80,9 +87,8 @@ def _one(services: Services, person_id: UUID, roles: frozenset[Role]) -> PersonV
 class AgentController(Controller):
     path = "/v1/agents"
     tags = ["organisation"]
-    guards = [allow(Role.ADMIN)]
 
-    @post("/", operation_id="registerAgent", sync_to_thread=True)
+    @post("/", operation_id="registerAgent", guards=[allow(Role.ADMIN)], sync_to_thread=True)
     def register(
         self,
         request: Request[Actor, Any, Any],
@@ -92,14 +98,40 @@ class AgentController(Controller):
         """Registers a staff member and returns their token, shown this once."""
         return _register(request, services, data, Role(data.role), data.department_ids)
 
-    @get("/", operation_id="listAgents", sync_to_thread=True)
+    @post(
+        "/{person_id:uuid}/availability",
+        operation_id="setAvailability",
+        status_code=200,
+        guards=[allow(*STAFF_ROLES)],
+        sync_to_thread=True,
+    )
+    def availability(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        person_id: FromPath[UUID],
+        data: JSONBody[SetAvailability],
+    ) -> PersonView:
+        """Marks a staff member away (no new tickets from the assigner) or back;
+        staff change their own, admins anyone's."""
+        outcome = services.helpdesk.set_away(
+            person_id, data.away, intent_for(request, services, data)
+        )
+        return person_view(services.helpdesk.person(outcome.aggregate_id))
+
+    @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)], sync_to_thread=True)
     def list_agents(
         self, services: ServicesDep, limit: Limit = 50, cursor: FromQuery[str | None] = None
     ) -> PersonList:
         """Staff members in the order they were registered."""
         return _listing(services, STAFF_ROLES, limit, cursor)
 
-    @get("/{person_id:uuid}", operation_id="getAgent", sync_to_thread=True)
+    @get(
+        "/{person_id:uuid}",
+        operation_id="getAgent",
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def get_agent(self, services: ServicesDep, person_id: FromPath[UUID]) -> PersonView:
         """One staff member."""
         return _one(services, person_id, STAFF_ROLES)

@@ -34,9 +34,14 @@ class PersonView(msgspec.Struct):
     role: str
     department_ids: list[UUID]
     created_at: str
+    away: bool = False
     token: str | None = None
 
 
 class PersonList(msgspec.Struct):
     items: list[PersonView]
     next_cursor: str | None = None
+
+
+class SetAvailability(msgspec.Struct, forbid_unknown_fields=True):
+    away: bool

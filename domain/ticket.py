@@ -38,6 +38,7 @@ class Ticket(ShallowCopied, Aggregate):
     department_id: UUID | None
     help_topic_id: UUID | None
     assignee_id: UUID | None
+    last_assignee_id: UUID | None
     messages: list[Message]
     resolution: str | None
     review: Review | None
@@ -70,6 +71,7 @@ class Ticket(ShallowCopied, Aggregate):
             ticket.department_id = self.department_id
             ticket.help_topic_id = self.help_topic_id
             ticket.assignee_id = None
+            ticket.last_assignee_id = None
             ticket.resolution = None
             ticket.review = None
             ticket.sla = None
@@ -91,6 +93,8 @@ class Ticket(ShallowCopied, Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.assignee_id = self.agent_id
+            if self.agent_id is not None:
+                aggregate.last_assignee_id = self.agent_id
 
     class Transferred(Event):
         department_id: UUID

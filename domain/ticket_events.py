@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID, uuid5
 
 from . import chain
 from .recorded import Recorded
@@ -25,6 +26,12 @@ class TicketEvent(Recorded):
     """Every ticket event links to its predecessor through `prev_hash`."""
 
     prev_hash: str
+
+    @property
+    def event_id(self) -> UUID:
+        """A stable id for the event, for the causation ids of what it causes and the
+        Message-IDs of the mail it sends."""
+        return uuid5(self.originator_id, str(self.originator_version))
 
     def data(self) -> dict[str, Any]:
         """What this kind of event says, without what every event says."""

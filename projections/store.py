@@ -118,6 +118,15 @@ class ViewStore(ABC):
                 ).fetchone()
         return 0 if row is None else int(row[0])
 
+    def track(self, name: str, generation: int, position: int) -> None:
+        """Records a worker's position (workers keep theirs beside the projections')."""
+        with self.write() as c:
+            c.execute(
+                "INSERT INTO projection_tracking (name, generation, position) VALUES (?, ?, ?)"
+                " ON CONFLICT (name, generation) DO UPDATE SET position = excluded.position",
+                (name, generation, position),
+            )
+
     def create_generation(
         self, projection: type[Projection], generation: int, *, indexed: bool = True
     ) -> None:

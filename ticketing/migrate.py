@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import psycopg
 
+from workers.notifier import OUTBOX
+
 from .config import Settings
 from .store import create_event_tables, postgres_conninfo
 from .views import PROJECTIONS, open_views
@@ -24,6 +26,8 @@ def migrate(settings: Settings) -> None:
         views = open_views(settings)
         try:
             views.setup()
+            with views.write() as c:
+                c.execute(OUTBOX)
             for projection in PROJECTIONS:
                 if views.live(projection.name) is None:
                     views.install(projection)

@@ -14,10 +14,10 @@ from workers.projections import Progress, rebuild
 from .config import Settings
 from .migrate import migrate
 from .projection_status import lags
-from .services import SLA_LOCK, build_services
+from .services import build_services
 from .views import PROJECTIONS, projection_named
 
-WORKERS = ("projections", "sla")
+WORKERS = ("projections", "sla", "notifier", "assigner")
 
 
 def run_worker(settings: Settings, name: str) -> int:
@@ -40,13 +40,7 @@ def run_worker(settings: Settings, name: str) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     services.listen_to_log()
-    jobs: list[Callable[[], None]] = []
-    if name in ("projections", "all"):
-        runner = services.projection_runner()
-        jobs.append(lambda: runner.run(stop))
-    if name in ("sla", "all"):
-        sla, leader = services.sla_worker(), services.leader(SLA_LOCK)
-        jobs.append(lambda: sla.run(stop, leader))
+    jobs = services.worker_jobs(name)
     print(f"worker {name}: running", flush=True)
     threads = [threading.Thread(target=job, daemon=True) for job in jobs]
     try:

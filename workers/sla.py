@@ -12,17 +12,18 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from domain.application import HelpDesk, Intent
 from domain.errors import DomainError
-from domain.values import Actor, Origin, Role
+from domain.values import Origin
 from projections.store import NotInstalled, ViewStore
 from projections.timers.queries import due_now
 
+from .actors import SLA_WORKER
+
 _log = logging.getLogger("ticketing.sla")
 
-SLA_WORKER = Actor(uuid5(UUID("0b5e5a1d-3c8e-4d6f-9a2b-7c1e8f4d2a60"), "sla-worker"), Role.SYSTEM)
 TICK_SECONDS = 1.0
 
 
@@ -47,11 +48,16 @@ class SLAWorker:
                 _log.warning("SLA check of %s refused: %s", ticket_id, e)
         return len(due)
 
-    def run(self, stop: threading.Event, leader: Callable[[], bool] = lambda: True) -> None:
-        while not stop.is_set():
-            if leader():
+
+def every_second(
+    stop: threading.Event, leader: Callable[[], bool], *ticks: Callable[[], int]
+) -> None:
+    """Runs time-driven work (SLA alarms, auto-close) while this process leads."""
+    while not stop.is_set():
+        if leader():
+            for tick in ticks:
                 try:
-                    self.tick()
+                    tick()
                 except Exception:
-                    _log.exception("SLA tick failed; retrying")
-            stop.wait(TICK_SECONDS)
+                    _log.exception("%s failed; retrying", getattr(tick, "__qualname__", tick))
+        stop.wait(TICK_SECONDS)

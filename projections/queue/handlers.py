@@ -34,6 +34,7 @@ TICKETS = Table(
         "due_sort": "TEXT NOT NULL",
         "sla_state": "TEXT NOT NULL",
         "sla_clock": "TEXT",
+        "resolved_at": "TEXT",
         "version": "INTEGER NOT NULL",
     },
     key=("ticket_id",),
@@ -41,6 +42,7 @@ TICKETS = Table(
         ("assignee_id", "status"),
         ("department_id", "status"),
         ("due_sort", "ticket_id"),
+        ("status", "resolved_at"),
     ),
 )
 
@@ -54,9 +56,9 @@ EFFECTS: dict[type[Any], Effect] = {
         "priority": e.priority.value,
         "priority_rank": PRIORITY_RANK[e.priority],
     },
-    Ticket.Resolved: lambda e: {"status": "resolved"},
+    Ticket.Resolved: lambda e: {"status": "resolved", "resolved_at": rfc3339(e.timestamp)},
     Ticket.Closed: lambda e: {"status": "closed"},
-    Ticket.Reopened: lambda e: {"status": "open"},
+    Ticket.Reopened: lambda e: {"status": "open", "resolved_at": None},
     Ticket.Replied: lambda e: {},
     Ticket.NoteAdded: lambda e: {},
     Ticket.Reviewed: lambda e: {},
@@ -81,6 +83,7 @@ def created(batch: Batch, event: Ticket.Created, _: int) -> None:
             "created_at": at,
             "last_activity_at": at,
             **_sla_columns(None),
+            "resolved_at": None,
             "version": event.originator_version,
         },
     )
@@ -113,7 +116,7 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 2
+    version = 3
     tables = (TICKETS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

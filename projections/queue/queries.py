@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidInput
+from domain.timefmt import rfc3339
 
 from .. import sla_clock
 from ..pages import decode_cursor, encode_cursor
@@ -120,3 +121,30 @@ def _item(row: dict[str, Any], now: datetime) -> dict[str, Any]:
 def _one_of(field: str, value: str, allowed: Any) -> None:
     if value not in allowed:
         raise InvalidInput(field, f"{field} must be one of {', '.join(sorted(allowed))}")
+
+
+def open_counts(views: ViewStore, agent_ids: list[str]) -> dict[str, int]:
+    """How many open tickets each agent has (the least-loaded assigner's measure)."""
+    if not agent_ids:
+        return {}
+    with views.read() as c:
+        table = views.live_table(c, QueueProjection, TICKETS)
+        rows = c.execute(
+            f"SELECT assignee_id, COUNT(*) FROM {table}"
+            f" WHERE status IN ({', '.join('?' * len(ACTIVE))})"
+            f" AND assignee_id IN ({', '.join('?' * len(agent_ids))}) GROUP BY assignee_id",
+            [*ACTIVE, *agent_ids],
+        ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def resolved_before(views: ViewStore, cutoff: datetime) -> list[tuple[str, str | None, str]]:
+    """Resolved tickets resolved before a moment: (ticket, department, resolved at)."""
+    with views.read() as c:
+        table = views.live_table(c, QueueProjection, TICKETS)
+        rows = c.execute(
+            f"SELECT ticket_id, department_id, resolved_at FROM {table}"
+            " WHERE status = 'resolved' AND resolved_at <= ? ORDER BY resolved_at",
+            [rfc3339(cutoff)],
+        ).fetchall()
+    return [(str(r[0]), None if r[1] is None else str(r[1]), str(r[2])) for r in rows]

@@ -72,6 +72,7 @@ def test_a_created_ticket_is_an_open_unassigned_row_due_never():
         "due_sort": NOT_DUE,
         "sla_state": "none",
         "sla_clock": None,
+        "resolved_at": None,
         "version": 1,
     }
 

@@ -1,0 +1,59 @@
+"""The auto-closer: a ticket resolved for its department's `auto_close_days` without the
+customer coming back is closed with reason `auto`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from domain.application import HelpDesk, Idempotency, Intent
+from domain.errors import DomainError, NotFound
+from domain.organisation import Department
+from domain.values import Origin
+from projections.queue.queries import resolved_before
+from projections.store import NotInstalled, ViewStore
+
+from .actors import AUTO_CLOSER
+
+_log = logging.getLogger("ticketing.autoclose")
+
+
+class AutoCloser:
+    def __init__(self, helpdesk: HelpDesk, views: ViewStore, clock: Callable[[], datetime]) -> None:
+        self.helpdesk = helpdesk
+        self.views = views
+        self.clock = clock
+
+    def tick(self) -> int:
+        """Closes every ticket whose quiet period has passed; answers how many."""
+        now = self.clock()
+        try:
+            candidates = resolved_before(self.views, now - timedelta(days=1))
+        except NotInstalled:
+            return 0
+        days: dict[str | None, int | None] = {}
+        closed = 0
+        for ticket_id, department_id, resolved_at in candidates:
+            if department_id not in days:
+                days[department_id] = self._days(department_id)
+            limit = days[department_id]
+            if limit is None or datetime.fromisoformat(resolved_at) > now - timedelta(days=limit):
+                continue
+            origin = Origin(AUTO_CLOSER, now, uuid4(), uuid4())
+            key = Idempotency(f"auto-close:{ticket_id}:{resolved_at}", "auto-close")
+            try:
+                self.helpdesk.close_ticket(UUID(ticket_id), Intent(origin, idempotency=key))
+                closed += 1
+            except DomainError as e:
+                _log.info("auto-close of %s refused: %s", ticket_id, e)
+        return closed
+
+    def _days(self, department_id: str | None) -> int | None:
+        if department_id is None:
+            return None
+        try:
+            return self.helpdesk.one(Department, UUID(department_id)).auto_close_days
+        except NotFound:
+            return None

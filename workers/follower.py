@@ -1,0 +1,77 @@
+"""A worker that follows the log from its own tracked position and acts on events.
+
+Acting is at least once (the position is saved after each batch), so every act must
+be idempotent: the assigner's commands carry an idempotency key derived from the
+event they answer, the notifier's mail a Message-ID derived from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import get_topic
+
+from projections.store import ViewStore
+
+_log = logging.getLogger("ticketing.workers")
+
+BATCH = 200
+POLL_SECONDS = 0.2
+WORKER_GENERATION = 0
+"""Workers track their position beside the projections', in a generation of their own."""
+
+
+class LogFollower:
+    name: str
+    follows: tuple[type[Any], ...]
+
+    def __init__(
+        self,
+        recorder: ApplicationRecorder,
+        mapper: Mapper[Any],
+        views: ViewStore,
+        wake: threading.Event | None = None,
+    ) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
+        self.views = views
+        self.wake = wake or threading.Event()
+        self._topics = {get_topic(cls) for cls in self.follows}
+
+    def position(self) -> int:
+        return self.views.position(self.name, WORKER_GENERATION)
+
+    def step(self) -> bool:
+        """Acts on the next batch of events; True when there was one."""
+        after = self.position()
+        found = self.recorder.select_notifications(after, BATCH, inclusive_of_start=False)
+        if not found:
+            return False
+        events = [(n.id, self.mapper.to_domain_event(n)) for n in found if n.topic in self._topics]
+        self.act(events)
+        self.views.track(self.name, WORKER_GENERATION, found[-1].id)
+        return True
+
+    def act(self, events: Sequence[tuple[int, Any]]) -> None:
+        for position, event in events:
+            self.handle(position, event)
+
+    def handle(self, position: int, event: Any) -> None:
+        raise NotImplementedError
+
+    def run(self, stop: threading.Event, leader: Any = lambda: True) -> None:
+        while not stop.is_set():
+            progressed = False
+            if leader():
+                try:
+                    progressed = self.step()
+                except Exception:
+                    _log.exception("%s: batch failed; retrying", self.name)
+                    stop.wait(1.0)
+            if not progressed:
+                self.wake.wait(POLL_SECONDS)
+                self.wake.clear()
