@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,18 @@ from .services import build_services
 _ADMIN = "demo-admin-token"
 
 
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _until(probe: Callable[[], Any], seconds: float = 5.0) -> Any:
+    """Polls an eventually consistent fact (the assigner works in the background)."""
+    deadline = time.monotonic() + seconds
+    while not (found := probe()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return found
+
+
 class _Narrator:
     def __init__(self, client: TestClient[Any]) -> None:
         self.client = client
@@ -23,9 +37,7 @@ class _Narrator:
 
     def call(self, who: str, token: str, method: str, path: str, body: Any = None) -> Any:
         self.step += 1
-        answer = self.client.request(
-            method, path, json=body, headers={"Authorization": f"Bearer {token}"}
-        )
+        answer = self.client.request(method, path, json=body, headers=_bearer(token))
         print(f"{self.step:2}. {who:<9} {method} {path} -> {answer.status_code}")
         if answer.status_code >= 400:
             raise SystemExit(f"    unexpected answer: {answer.text}")
@@ -45,7 +57,48 @@ def run_demo() -> int:
     return 0
 
 
+def _organise(n: _Narrator) -> dict[str, Any]:
+    """The IT Support department: office hours in Berlin, 8 business hours to resolve,
+    round-robin assignment; the help topic customers choose."""
+    office = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    calendar = n.call(
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/calendars",
+        {"name": "Berlin office", "timezone": "Europe/Berlin", "hours": office},
+    )
+    plan = n.call(
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/sla-plans",
+        {
+            "name": "Standard",
+            "first_response_minutes": 60,
+            "resolution_minutes": 480,
+            "calendar_id": calendar["id"],
+        },
+    )
+    department = n.call(
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/departments",
+        {"name": "IT Support", "sla_plan_id": plan["id"], "auto_assign": "round_robin"},
+    )
+    topic = n.call(
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/help-topics",
+        {"name": "IT Support", "department_id": department["id"]},
+    )
+    return {"department": department, "topic": topic}
+
+
 def _walk(n: _Narrator) -> None:
+    org = _organise(n)
     customer = n.call(
         "admin",
         _ADMIN,
@@ -54,7 +107,15 @@ def _walk(n: _Narrator) -> None:
         {"name": "Alex Customer", "email": "alex@example.com"},
     )
     john = n.call(
-        "admin", _ADMIN, "POST", "/v1/agents", {"name": "John Doe", "email": "john.doe@example.com"}
+        "admin",
+        _ADMIN,
+        "POST",
+        "/v1/agents",
+        {
+            "name": "John Doe",
+            "email": "john.doe@example.com",
+            "department_ids": [org["department"]["id"]],
+        },
     )
     auditor = n.call(
         "admin",
@@ -69,11 +130,17 @@ def _walk(n: _Narrator) -> None:
         c,
         "POST",
         "/v1/tickets",
-        {"subject": "Online Banking Outage", "body": "I cannot log in since 9:00."},
+        {
+            "subject": "Online Banking Outage",
+            "body": "I cannot log in since 9:00.",
+            "help_topic_id": org["topic"]["id"],
+        },
     )
     t = f"/v1/tickets/{ticket['id']}"
-    print(f"    ticket #{ticket['number']} is {ticket['status']}")
-    n.call("John", j, "POST", f"{t}/assign", {"agent_id": john["id"]})
+    routed = ticket["department_id"] == org["department"]["id"]
+    print(f"    ticket #{ticket['number']} is {ticket['status']}, routed to IT Support: {routed}")
+    assigned = _until(lambda: n.client.get(t, headers=_bearer(j)).json()["assignee_id"])
+    print(f"    auto-assigned to John Doe: {assigned == john['id']}")
     first_reply = n.call(
         "John", j, "POST", f"{t}/replies", {"body": "Which browser and error message do you see?"}
     )
@@ -81,6 +148,11 @@ def _walk(n: _Narrator) -> None:
     n.call("John", j, "POST", f"{t}/notes", {"body": "Checked the auth service logs."})
     seen = n.call("customer", c, "GET", t)
     print(f"    the customer sees {len(seen['messages'])} messages, no internal note")
+    sla = seen["sla"]
+    print(
+        f"    SLA {sla['state']}: first response due {sla['first_response_due']},"
+        f" resolution due {sla['resolution_due']} (8 business hours, Berlin office hours)"
+    )
     n.call("John", j, "POST", f"{t}/resolve", {"resolution": "Password reset."})
     n.call("customer", c, "POST", f"{t}/reopen", {"reason": "Still cannot log in."})
     n.call("John", j, "POST", f"{t}/resolve", {"resolution": "Password reset, cache cleared."})
