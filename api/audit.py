@@ -22,8 +22,8 @@ from .reads import Page, await_position
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 MinPosition = Annotated[int | None, QueryParameter(ge=0)]
-Since = Annotated[str | None, QueryParameter(query="from")]
-Until = Annotated[str | None, QueryParameter(query="to")]
+Since = Annotated[str | None, QueryParameter(name="from")]
+Until = Annotated[str | None, QueryParameter(name="to")]
 
 
 class AuditController(Controller):

@@ -8,8 +8,8 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from domain.errors import InvalidInput
-from domain.values import Actor
+from domain.errors import InvalidInput, NotFound
+from domain.values import Actor, Role
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import ACTIVE, QueueQuery, page
 
@@ -49,6 +49,7 @@ class QueueController(Controller):
     @get("/departments/{department_id:uuid}", operation_id="departmentQueue", sync_to_thread=True)
     def department(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         department_id: FromPath[UUID],
         status: FromQuery[str | None] = None,
@@ -63,6 +64,11 @@ class QueueController(Controller):
         """A department's tickets, filtered by status (comma-separated), assignee
         (`unassigned` or an id), priority and SLA state; sorted by due time (default),
         priority, creation or last activity."""
+        actor = request.user
+        if actor.role is Role.AGENT and department_id not in services.helpdesk.departments_of(
+            actor
+        ):
+            raise NotFound(f"no department {department_id} among yours")
         if assignee not in (None, "unassigned"):
             assignee = str(_uuid("assignee", assignee))
         query = QueueQuery(

@@ -328,11 +328,25 @@ class HelpDesk(OrganisationCommands):
                 raise StaleVersion(expected, self._get(Ticket, ticket_id).version)
         raise Conflict("the ticket kept changing; try again")
 
-    @staticmethod
-    def _require_visible(ticket: Ticket, actor: Actor) -> None:
-        """Existence is not leaked: another customer's ticket is simply not found."""
+    def _require_visible(self, ticket: Ticket, actor: Actor) -> None:
+        """Existence is not leaked: another customer's ticket, or for an agent a ticket of
+        another department (unless assigned to them), is simply not found."""
         if actor.is_customer and ticket.customer_id != actor.id:
             raise NotFound(f"no ticket {ticket.id}")
+        if (
+            actor.role is Role.AGENT
+            and ticket.department_id is not None
+            and ticket.assignee_id != actor.id
+            and ticket.department_id not in self.departments_of(actor)
+        ):
+            raise NotFound(f"no ticket {ticket.id}")
+
+    def departments_of(self, actor: Actor) -> list[UUID]:
+        """The departments an agent works in (none for other roles)."""
+        try:
+            return list(self._get(Person, actor.id).department_ids)
+        except NotFound:
+            return []
 
     def _require_person(self, person_id: UUID, role: Role, field: str) -> Person:
         try:

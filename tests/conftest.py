@@ -53,7 +53,7 @@ def postgres_server() -> str:
 def postgres_url(postgres_server: str) -> Iterator[str]:
     name = f"test_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')  # faster for tiny DBs
     base = postgres_server.rsplit("/", 1)[0]
     try:
         yield f"{base}/{name}"

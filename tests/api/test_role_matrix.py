@@ -1,0 +1,74 @@
+"""Every route by every role, built from the app's own route table: a route without
+declared roles, or answering 403 to a role it declares (or not to one it does not),
+fails here, so a new route cannot skip access control."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from litestar.testing import TestClient
+
+from api.auth import PUBLIC_PATHS
+from domain.values import Role
+
+from .conftest import Caller, register
+
+PARAM = re.compile(r"\{[^}:]+(:[a-z]+)?\}")
+PERSON_ROLES = [r for r in Role if r not in (Role.SYSTEM,)]
+
+
+def routes(client: TestClient[Any]) -> list[tuple[str, str, frozenset[Role]]]:
+    found = []
+    for route in client.app.routes:
+        if route.path.startswith(PUBLIC_PATHS):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                roles: set[Role] = set()
+                for layer in handler.ownership_layers:  # the app, controller and handler
+                    for guard in layer.guards or []:
+                        roles |= getattr(guard, "roles", set())
+                found.append((method, route.path, frozenset(roles)))
+    return found
+
+
+@pytest.fixture
+def callers(admin: Caller) -> dict[Role, Caller]:
+    people = {Role.ADMIN: admin}
+    for role in PERSON_ROLES:
+        if role is Role.ADMIN:
+            continue
+        route = "/v1/customers" if role is Role.CUSTOMER else "/v1/agents"
+        body = {"name": role.value, "email": f"{role.value}@example.com"}
+        if role is not Role.CUSTOMER:
+            body["role"] = role.value
+        people[role] = register(admin, route, **body)
+    return people
+
+
+def test_every_route_declares_its_roles(client: TestClient[Any]) -> None:
+    table = routes(client)
+    assert len(table) > 30
+    undeclared = [(m, p) for m, p, roles in table if not roles]
+    assert undeclared == []
+
+
+def test_each_role_is_refused_exactly_where_the_route_does_not_allow_it(
+    client: TestClient[Any], callers: dict[Role, Caller]
+) -> None:
+    mismatches = []
+    checked = 0
+    for method, path, roles in routes(client):
+        url = PARAM.sub(lambda _: str(uuid4()), path)
+        for role, caller in callers.items():
+            answer = client.request(method, url, json={}, headers=caller.headers())
+            checked += 1
+            refused = answer.status_code == 403
+            if refused == (role in roles):
+                mismatches.append((method, path, role.value, answer.status_code))
+            assert answer.status_code < 500, (method, path, role, answer.text)
+    assert mismatches == []
+    assert checked >= 6 * 30
