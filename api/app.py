@@ -13,6 +13,7 @@ from ticketing.services import Services
 
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
+from .events import event_log
 from .ops import RequestCounter, healthz, metrics_handler, readyz
 from .organisation import (
     CalendarController,
@@ -49,6 +50,7 @@ def create_app(services: Services) -> Litestar:
             AuditController,
             projection_status,
             sla_timers,
+            event_log,
             healthz,
             readyz,
             metrics_handler(counter),

@@ -27,6 +27,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     projection_commands.add_parser("status", help="position and lag of each projection")
     rebuild = projection_commands.add_parser("rebuild", help="rebuild from position 0")
     rebuild.add_argument("name", help="a projection's name, or all")
+    events = commands.add_parser("events", help="the event log for analysts")
+    event_commands = events.add_subparsers(dest="events_command", required=True)
+    exporting = event_commands.add_parser("export", help="stream the log as JSON lines or CSV")
+    exporting.add_argument("--after", type=int, default=0, help="start after this position")
+    exporting.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    exporting.add_argument("-o", "--output", help="file to write (default: standard output)")
     audit = commands.add_parser("audit", help="tamper evidence")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="recompute hash chains")
@@ -56,6 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.projection_command == "status":
                 return status(settings)
             return rebuild_command(settings, args.name)
+        if args.command == "events":
+            from .export import export
+
+            if args.output:
+                with open(args.output, "w", newline="", encoding="utf-8") as out:
+                    export(settings, args.after, args.format, out)
+            else:
+                export(settings, args.after, args.format, sys.stdout)
+            return 0
         if args.command == "audit":
             from .audit_cli import verify_command
 
