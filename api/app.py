@@ -25,6 +25,7 @@ from .people import AgentController, CustomerController
 from .problems import exception_handlers
 from .projection_status import projection_status
 from .queues import QueueController
+from .reports import daily_report
 from .tickets import TicketController
 from .timers import sla_timers
 
@@ -51,6 +52,7 @@ def create_app(services: Services) -> Litestar:
             projection_status,
             sla_timers,
             event_log,
+            daily_report,
             healthz,
             readyz,
             metrics_handler(counter),

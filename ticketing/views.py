@@ -5,13 +5,19 @@ from __future__ import annotations
 from projections.audit.handlers import AuditProjection
 from projections.base import Projection
 from projections.queue.handlers import QueueProjection
+from projections.reports.handlers import ReportsProjection
 from projections.store import PostgresViews, SQLiteViews, ViewStore
 from projections.timers.handlers import TimersProjection
 
 from .config import Settings
 from .store import postgres_conninfo
 
-PROJECTIONS: tuple[type[Projection], ...] = (QueueProjection, AuditProjection, TimersProjection)
+PROJECTIONS: tuple[type[Projection], ...] = (
+    QueueProjection,
+    AuditProjection,
+    TimersProjection,
+    ReportsProjection,
+)
 
 
 def open_views(settings: Settings) -> ViewStore:

@@ -1,0 +1,1 @@
+"""Daily reports per department and per agent, rebuilt from the log."""

@@ -1,0 +1,70 @@
+"""Reads of the daily reports, with exact percentiles computed from the kept durations."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from ..store import ViewStore
+from .handlers import COUNTS, DAILY, DURATIONS, ReportsProjection
+
+FIELDS = (
+    "day",
+    "group_id",
+    *COUNTS,
+    "first_response_minutes_p50",
+    "first_response_minutes_p90",
+    "resolution_minutes_p50",
+    "resolution_minutes_p90",
+    "first_response_wall_minutes_p50",
+    "first_response_wall_minutes_p90",
+    "resolution_wall_minutes_p50",
+    "resolution_wall_minutes_p90",
+    "csat_avg",
+)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile: an actual observed duration, never an interpolation."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def daily(views: ViewStore, since: date, until: date, group_by: str) -> list[dict[str, Any]]:
+    span = [since.isoformat(), until.isoformat()]
+    counted = [*COUNTS, "csat_sum", "csat_count"]
+    with views.read() as c:
+        daily_table = views.live_table(c, ReportsProjection, DAILY)
+        durations_table = views.live_table(c, ReportsProjection, DURATIONS)
+        counts = c.execute(
+            f"SELECT day, group_id, {', '.join(counted)} FROM {daily_table}"
+            " WHERE group_kind = ? AND day >= ? AND day <= ? ORDER BY day, group_id",
+            [group_by, *span],
+        ).fetchall()
+        spans = c.execute(
+            f"SELECT day, group_id, metric, business_minutes, wall_minutes FROM {durations_table}"
+            " WHERE group_kind = ? AND day >= ? AND day <= ?",
+            [group_by, *span],
+        ).fetchall()
+    kept: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
+    for day, group, metric, business, wall in spans:
+        kept[(day, group, metric, "business")].append(float(business))
+        kept[(day, group, metric, "wall")].append(float(wall))
+    rows = []
+    for day, group, *numbers in counts:
+        values = dict(zip(counted, numbers, strict=True))
+        row: dict[str, Any] = {"day": day, "group_id": group or None}
+        row.update({name: int(values[name]) for name in COUNTS})
+        for metric in ("first_response", "resolution"):
+            for kind, infix in (("business", ""), ("wall", "_wall")):
+                found = kept[(day, group, metric, kind)]
+                row[f"{metric}{infix}_minutes_p50"] = percentile(found, 0.5)
+                row[f"{metric}{infix}_minutes_p90"] = percentile(found, 0.9)
+        n = int(values["csat_count"])
+        row["csat_avg"] = round(int(values["csat_sum"]) / n, 2) if n else None
+        rows.append(row)
+    return rows
