@@ -9,6 +9,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
+from domain.values import Role
 from ticketing.services import Services
 
 from .audit import AuditController
@@ -25,11 +26,14 @@ from .people import AgentController, CustomerController
 from .problems import exception_handlers
 from .projection_status import projection_status
 from .queues import QueueController
+from .ratelimit import TokenBuckets
 from .reports import daily_report
 from .tickets import TicketController
 from .timers import sla_timers
+from .tokens import token_routes
 
 MAX_BODY = 1024 * 1024
+STAFF_AND_ADMIN = tuple(r for r in Role if r not in (Role.CUSTOMER, Role.SYSTEM))
 
 
 def create_app(services: Services) -> Litestar:
@@ -53,6 +57,8 @@ def create_app(services: Services) -> Litestar:
             sla_timers,
             event_log,
             daily_report,
+            *token_routes("/v1/agents", STAFF_AND_ADMIN, customers=False),
+            *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
             healthz,
             readyz,
             metrics_handler(counter),
@@ -61,6 +67,9 @@ def create_app(services: Services) -> Litestar:
         middleware=[
             counter.middleware,
             DefineMiddleware(BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
+            TokenBuckets(
+                services.settings.rate_per_second, services.settings.rate_burst
+            ).middleware,
         ],
         exception_handlers=exception_handlers,
         openapi_config=OpenAPIConfig(

@@ -93,6 +93,12 @@ def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
     return problem(status, kind, title, exc.detail or title, headers=exc.headers)
 
 
+def undecodable_body(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    return problem(
+        400, "invalid-input", "Invalid input", "the body is not valid UTF-8", field="body"
+    )
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "internal", "Internal error", "the server could not answer")
@@ -123,5 +129,6 @@ exception_handlers: dict[Any, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    UnicodeDecodeError: undecodable_body,
     Exception: unexpected_error,
 }

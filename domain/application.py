@@ -272,9 +272,7 @@ class HelpDesk(OrganisationCommands):
 
     def set_away(self, person_id: UUID, away: bool, intent: Intent) -> Outcome:
         """Staff mark themselves (or an admin marks them) away: the assigner skips them."""
-        actor = intent.origin.actor
-        if actor.role is not Role.ADMIN and actor.id != person_id:
-            raise Forbidden("only admins change another person's availability")
+        self._require_self_or_admin(person_id, intent.origin.actor)
         for _ in range(CONFLICT_RETRIES):
             replay = self._replay(intent)
             if replay is not None:
@@ -294,12 +292,49 @@ class HelpDesk(OrganisationCommands):
         also the position to continue from."""
         return self._listing(Person.Registered, Person, after, limit, lambda p: p.role in roles)
 
-    def authenticate(self, token: str) -> Actor | None:
+    def authenticate(self, token: str, at: datetime) -> Actor | None:
+        """The token's holder, unless the token is unknown, expired or revoked."""
         try:
             credential = self._get(Credential, Credential.id_for(hash_token(token)))
+            person = self._get(Person, credential.person_id)
         except NotFound:
             return None
+        if not credential.valid_at(at) or not person.holds(credential.token_id):
+            return None
         return Actor(credential.person_id, credential.role)
+
+    def issue_token(self, person_id: UUID, expires_at: datetime | None, intent: Intent) -> Outcome:
+        """A further token (rotation): shown once, like the first."""
+        self._require_self_or_admin(person_id, intent.origin.actor)
+        for _ in range(CONFLICT_RETRIES):
+            replay = self._replay(intent)
+            if replay is not None:
+                return replay
+            person = self._get(Person, person_id)
+            token, token_id = new_token(), uuid4()
+            person.issue_token(token_id, intent.origin)
+            credential = Credential.issue(
+                hash_token(token), person.id, token_id, person.role, intent.origin, expires_at
+            )
+            outcome = self._try_save(person, intent, 201, credential)
+            if outcome is not None:
+                return replace(outcome, token=token)
+        raise Conflict("the person kept changing; try again")
+
+    def revoke_token(self, person_id: UUID, token_id: UUID, intent: Intent) -> Outcome:
+        self._require_self_or_admin(person_id, intent.origin.actor)
+        for _ in range(CONFLICT_RETRIES):
+            person = self._get(Person, person_id)
+            person.revoke_token(token_id, intent.origin)
+            outcome = self._try_save(person, intent, 200)
+            if outcome is not None:
+                return outcome
+        raise Conflict("the person kept changing; try again")
+
+    @staticmethod
+    def _require_self_or_admin(person_id: UUID, actor: Actor) -> None:
+        if actor.role is not Role.ADMIN and actor.id != person_id:
+            raise Forbidden("only admins manage another person's tokens and availability")
 
     # The write path
 

@@ -7,6 +7,7 @@ library's `uuid5` index pattern).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -76,6 +77,7 @@ class Credential(Aggregate):
     person_id: UUID
     token_id: UUID
     role: Role
+    expires_at: datetime | None
 
     def __init__(self) -> None:
         """State is set by `Issued.apply`."""
@@ -85,18 +87,33 @@ class Credential(Aggregate):
         return uuid5(_NAMESPACE, f"token:{token_hash}")
 
     class Issued(Recorded, Aggregate.Created):
+        """Version 2 added the optional expiry; older credentials never expire."""
+
+        class_version = 2
         person_id: UUID
         token_id: UUID
         role: Role
+        expires_at: datetime | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["expires_at"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.person_id = self.person_id
             aggregate.token_id = self.token_id
             aggregate.role = self.role
+            aggregate.expires_at = self.expires_at
 
     @classmethod
     def issue(
-        cls, token_hash: str, person_id: UUID, token_id: UUID, role: Role, origin: Origin
+        cls,
+        token_hash: str,
+        person_id: UUID,
+        token_id: UUID,
+        role: Role,
+        origin: Origin,
+        expires_at: datetime | None = None,
     ) -> Credential:
         credential: Credential = cls._create(
             cls.Issued,
@@ -104,9 +121,13 @@ class Credential(Aggregate):
             person_id=person_id,
             token_id=token_id,
             role=role,
+            expires_at=expires_at,
             **who(origin),
         )
         return credential
+
+    def valid_at(self, at: datetime) -> bool:
+        return self.expires_at is None or at < self.expires_at
 
 
 class IdempotencyRecord(Aggregate):

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from .calendar import BusinessCalendar
 from .errors import InvalidInput
+from .policy import require_text
 from .recorded import Recorded, ShallowCopied, who
 from .values import Origin, Priority, Status
 
@@ -20,8 +21,7 @@ _NAMESPACE = UUID("6c0f3f61-2d4b-4b8e-9a55-0c8f2f1d7e21")
 
 
 def require_name(name: str) -> None:
-    if not name.strip() or len(name) > NAME_MAX:
-        raise InvalidInput("name", f"name must have 1 to {NAME_MAX} characters")
+    require_text("name", name, NAME_MAX, multiline=False)
 
 
 class WorkCalendar(ShallowCopied, Aggregate):

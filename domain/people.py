@@ -7,7 +7,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
+from .policy import require_text
 from .recorded import Recorded, ShallowCopied, who
 from .values import Origin, Role
 
@@ -16,8 +17,7 @@ EMAIL_MAX = 254
 
 
 def require_person(name: str, email: str) -> None:
-    if not name.strip() or len(name) > NAME_MAX:
-        raise InvalidInput("name", f"name must have 1 to {NAME_MAX} characters")
+    require_text("name", name, NAME_MAX, multiline=False)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > EMAIL_MAX or any(c.isspace() for c in email):
         raise InvalidInput("email", "email must be an address like name@example.com")
@@ -31,6 +31,7 @@ class Person(ShallowCopied, Aggregate):
     role: Role
     department_ids: list[UUID]
     token_ids: list[UUID]
+    revoked_token_ids: list[UUID]
     away: bool
 
     def __init__(self) -> None:
@@ -48,6 +49,7 @@ class Person(ShallowCopied, Aggregate):
             aggregate.role = self.role
             aggregate.department_ids = list(self.department_ids)
             aggregate.token_ids = []
+            aggregate.revoked_token_ids = []
             aggregate.away = False
 
     class AvailabilityChanged(Recorded):
@@ -89,6 +91,21 @@ class Person(ShallowCopied, Aggregate):
     def set_away(self, away: bool, origin: Origin) -> None:
         if away != self.away:
             self.trigger_event(self.AvailabilityChanged, away=away, **who(origin))
+
+    class TokenRevoked(Recorded):
+        token_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.revoked_token_ids.append(self.token_id)
+
+    def revoke_token(self, token_id: UUID, origin: Origin) -> None:
+        if token_id not in self.token_ids:
+            raise NotFound(f"no token {token_id}")
+        if token_id not in self.revoked_token_ids:
+            self.trigger_event(self.TokenRevoked, token_id=token_id, **who(origin))
+
+    def holds(self, token_id: UUID) -> bool:
+        return token_id in self.token_ids and token_id not in self.revoked_token_ids
 
     def issue_token(self, token_id: UUID, origin: Origin) -> None:
         self.trigger_event(self.TokenIssued, token_id=token_id, **who(origin))

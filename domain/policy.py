@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .errors import Forbidden, InvalidInput
 from .lifecycle import Command
 from .values import STAFF_WORKERS, Actor, Role
@@ -29,8 +31,21 @@ def require_may_open(actor: Actor) -> None:
         raise Forbidden(f"the {actor.role.value} role may not open tickets")
 
 
-def require_text(field: str, value: str, maximum: int) -> None:
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def require_text(field: str, value: str, maximum: int, *, multiline: bool = True) -> None:
     if not value.strip():
         raise InvalidInput(field, f"{field} must not be empty")
     if len(value) > maximum:
         raise InvalidInput(field, f"{field} must be at most {maximum} characters")
+    require_printable(field, value, multiline=multiline)
+
+
+def require_printable(field: str, value: str, *, multiline: bool = True) -> None:
+    """Text is stored verbatim, so it must be text: no control characters (but line breaks
+    and tabs where lines are allowed) and no lone surrogates."""
+    pattern = _CONTROL_MULTILINE if multiline else _CONTROL_ONE_LINE
+    if pattern.search(value):
+        raise InvalidInput(field, f"{field} must not contain control characters")

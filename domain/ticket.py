@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from . import chain, sla_events, ticket_sla
 from .errors import InvalidInput, InvalidTransition
 from .lifecycle import CUSTOMER_CLOSABLE, Command, require_allowed, require_move
-from .policy import BODY_MAX, SUBJECT_MAX, require_text
+from .policy import BODY_MAX, SUBJECT_MAX, require_printable, require_text
 from .recorded import ShallowCopied, who
 from .sla import BOTH, SLAClock, SLATerms, Target, finished
 from .ticket_events import TicketEvent
@@ -188,7 +188,7 @@ class Ticket(ShallowCopied, Aggregate):
         origin: Origin,
         sla: SLATerms | None = None,
     ) -> Ticket:
-        require_text("subject", subject, SUBJECT_MAX)
+        require_text("subject", subject, SUBJECT_MAX, multiline=False)
         require_text("body", body, BODY_MAX)
         ticket: Ticket = cls._create(
             cls.Created,
@@ -307,6 +307,7 @@ class Ticket(ShallowCopied, Aggregate):
             raise InvalidInput("rating", "rating must be from 1 to 5")
         if len(comment) > BODY_MAX:
             raise InvalidInput("comment", f"comment must be at most {BODY_MAX} characters")
+        require_printable("comment", comment)
         self.record(self.Reviewed, origin, rating=rating, comment=comment)
 
     def visible_messages(self, role: Role) -> list[Message]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ticketing.sqlite3"
@@ -20,6 +21,9 @@ class Settings:
     admin_token: str | None = None
     smtp_url: str | None = None
     embedded_workers: bool | None = None
+    rate_per_second: float = 50.0
+    """Requests per second per caller, in bursts of up to `rate_burst` (0: unlimited)."""
+    rate_burst: int = 200
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,6 +36,8 @@ class Settings:
             embedded_workers=None
             if workers is None
             else workers.lower() in ("1", "true", "yes", "on"),
+            rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
+            rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
         )
 
     @property
@@ -89,3 +95,16 @@ def sqlite_path(url: str) -> Path:
     if not url.startswith(prefix) or len(url) == len(prefix):
         raise ConfigError(f"a SQLite URL looks like sqlite:///var/ticketing.sqlite3, not {url!r}")
     return Path(url[len(prefix) :])
+
+
+def _number(env: Any, name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {text!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value

@@ -74,7 +74,7 @@ class Services:
         token_hash = hash_token(token)
         if self._admin_hash is not None and hmac.compare_digest(token_hash, self._admin_hash):
             return Actor(BOOTSTRAP_ADMIN_ID, Role.ADMIN)
-        return self.helpdesk.authenticate(token)
+        return self.helpdesk.authenticate(token, self.clock())
 
     def projection_runner(self) -> ProjectionRunner:
         return ProjectionRunner(

@@ -83,8 +83,10 @@ def _rotation(by: Any) -> list[Any]:
 def _people_and_indexes() -> list[Any]:
     by = origin(SUPERVISOR)
     agent = Person.register(AGENT.id, "Ada Agent", "ada@example.com", Role.AGENT, [uuid4()], by)
-    agent.issue_token(uuid4(), by)
+    token_id = uuid4()
+    agent.issue_token(token_id, by)
     agent.set_away(True, by)
+    agent.revoke_token(token_id, by)
     return [
         *agent.collect_events(),
         *TicketNumber.claim("10000001", TICKET_ID, by).collect_events(),

@@ -1,0 +1,51 @@
+"""Rate limiting per principal: a token bucket per caller, in this process.
+
+A caller who empties their bucket gets 429 with `Retry-After`; the public paths are
+not limited (they carry no principal). Several API processes each keep their own
+buckets, so the effective limit scales with them; that is the price of needing no
+shared store on the request path.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any
+
+from litestar.enums import ScopeType
+from litestar.exceptions import TooManyRequestsException
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+
+class TokenBuckets:
+    def __init__(self, per_second: float, burst: int) -> None:
+        self.rate = per_second
+        self.burst = burst
+        self._buckets: dict[Any, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: Any) -> float:
+        """0 when a request may go ahead; otherwise the seconds until it may."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, since = self._buckets.get(key, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - since) * self.rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        async def limited(scope: Scope, receive: Receive, send: Send) -> None:
+            user = scope.get("user") if scope["type"] == ScopeType.HTTP else None
+            wait = 0.0 if user is None or self.rate <= 0 else self.take(getattr(user, "id", user))
+            if wait > 0:
+                retry = str(max(1, math.ceil(wait)))
+                raise TooManyRequestsException(
+                    f"slow down: try again in {retry} s", headers={"Retry-After": retry}
+                )
+            await app(scope, receive, send)
+
+        return limited

@@ -1,0 +1,107 @@
+"""Token rotation and revocation for staff (`/v1/agents/...`) and customers
+(`/v1/customers/...`): people manage their own tokens, admins anyone's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, Response, delete, post
+from litestar.params import FromPath, JSONBody
+
+from domain.errors import InvalidInput, NotFound
+from domain.people import Person
+from domain.timefmt import maybe_rfc3339
+from domain.values import Actor, Role
+
+from .auth import allow
+from .commands import answer_headers, intent_for
+from .deps import ServicesDep
+
+
+class IssueToken(msgspec.Struct, forbid_unknown_fields=True):
+    expires_at: str | None = None
+
+
+class TokenView(msgspec.Struct):
+    token_id: UUID
+    token: str | None
+    expires_at: str | None
+
+
+class Revoked(msgspec.Struct):
+    token_id: UUID
+    revoked: bool
+
+
+def _expiry(text: str | None, now: datetime) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("expires_at", "expires_at must be an RFC 3339 time") from None
+    if at.tzinfo is None or at <= now:
+        raise InvalidInput("expires_at", "expires_at must be a future time with a zone")
+    return at
+
+
+def token_routes(collection: str, roles: tuple[Role, ...], customers: bool) -> list[Any]:
+    name = "Customer" if customers else "Agent"
+
+    def _person(services: Any, person_id: UUID) -> None:
+        if (services.helpdesk.person(person_id).role is Role.CUSTOMER) != customers:
+            raise NotFound(f"no such person {person_id}")
+
+    @post(
+        f"{collection}/{{person_id:uuid}}/tokens",
+        operation_id=f"issue{name}Token",
+        guards=[allow(*roles)],
+        tags=["tokens"],
+        sync_to_thread=True,
+    )
+    def issue(
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        person_id: FromPath[UUID],
+        data: JSONBody[IssueToken],
+    ) -> Response[TokenView]:
+        """A further token (rotation), shown this once; optionally expiring."""
+        _person(services, person_id)
+        expires = _expiry(data.expires_at, services.clock())
+        outcome = services.helpdesk.issue_token(
+            person_id, expires, intent_for(request, services, data)
+        )
+        issued: Person = services.helpdesk.repository.get(person_id, version=outcome.version)
+        return Response(
+            TokenView(
+                token_id=issued.token_ids[-1],
+                token=outcome.token,
+                expires_at=maybe_rfc3339(expires),
+            ),
+            status_code=201,
+            headers=answer_headers(services, outcome),
+        )
+
+    @delete(
+        f"{collection}/{{person_id:uuid}}/tokens/{{token_id:uuid}}",
+        status_code=200,
+        operation_id=f"revoke{name}Token",
+        guards=[allow(*roles)],
+        tags=["tokens"],
+        sync_to_thread=True,
+    )
+    def revoke(
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        person_id: FromPath[UUID],
+        token_id: FromPath[UUID],
+    ) -> Revoked:
+        """Revokes a token at once: its next request is 401."""
+        _person(services, person_id)
+        services.helpdesk.revoke_token(person_id, token_id, intent_for(request, services, None))
+        return Revoked(token_id=token_id, revoked=True)
+
+    return [issue, revoke]
