@@ -10,6 +10,20 @@ from eventsourcing.domain import Aggregate
 
 from .values import Origin, Role
 
+COMMON_FIELDS = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "originator_topic",
+        "timestamp",
+        "actor_id",
+        "actor_role",
+        "correlation_id",
+        "causation_id",
+    }
+)
+"""What every event says; the rest is what its kind says."""
+
 
 class Recorded(Aggregate.Event):
     actor_id: UUID
@@ -20,6 +34,10 @@ class Recorded(Aggregate.Event):
     @property
     def occurred_at(self) -> datetime:
         return self.timestamp
+
+    def data(self) -> dict[str, Any]:
+        """What this kind of event says, without what every event says."""
+        return {k: v for k, v in vars(self).items() if k not in COMMON_FIELDS}
 
 
 def who(origin: Origin) -> dict[str, Any]:

@@ -8,19 +8,6 @@ from uuid import UUID, uuid5
 from . import chain
 from .recorded import Recorded
 
-_COMMON_FIELDS = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "originator_topic",
-        "timestamp",
-        "actor_id",
-        "actor_role",
-        "correlation_id",
-        "causation_id",
-    }
-)
-
 
 class TicketEvent(Recorded):
     """Every ticket event links to its predecessor through `prev_hash`."""
@@ -32,10 +19,6 @@ class TicketEvent(Recorded):
         """A stable id for the event, for the causation ids of what it causes and the
         Message-IDs of the mail it sends."""
         return uuid5(self.originator_id, str(self.originator_version))
-
-    def data(self) -> dict[str, Any]:
-        """What this kind of event says, without what every event says."""
-        return {k: v for k, v in vars(self).items() if k not in _COMMON_FIELDS}
 
     def digest(self) -> str:
         fields = dict(vars(self))

@@ -47,21 +47,6 @@ def feed(
 
 
 def item(position: int, event: Recorded) -> dict[str, Any]:
-    data = {
-        k: v
-        for k, v in vars(event).items()
-        if k
-        not in (
-            "originator_id",
-            "originator_version",
-            "originator_topic",
-            "timestamp",
-            "actor_id",
-            "actor_role",
-            "correlation_id",
-            "causation_id",
-        )
-    }
     return {
         "position": position,
         "aggregate_id": str(event.originator_id),
@@ -75,5 +60,5 @@ def item(position: int, event: Recorded) -> dict[str, Any]:
         "actor_role": event.actor_role.value,
         "correlation_id": str(event.correlation_id),
         "causation_id": str(event.causation_id),
-        "data": data,
+        "data": event.data(),
     }
