@@ -51,6 +51,10 @@ class Assigner(LogFollower):
         self.helpdesk = helpdesk
         self.clock = clock
         self._agents: list[Person] | None = None
+        self._decisions: list[tuple[int, UUID]] = []
+        """This assigner's recent decisions (position, agent): loads are counted from the
+        queue, which may not show them yet, and a burst of tickets must not all go to
+        one agent."""
 
     def handle(self, position: int, event: Any) -> None:
         if isinstance(event, (Person.Registered, Person.AvailabilityChanged)):
@@ -70,7 +74,9 @@ class Assigner(LogFollower):
         origin = Origin(ASSIGNER, self.clock(), event.correlation_id, event.event_id)
         intent = Intent(origin, idempotency=Idempotency(f"assign:{event.event_id}", "assign"))
         try:
-            self.helpdesk.auto_assign(ticket.id, agent_id, reason, intent)
+            outcome = self.helpdesk.auto_assign(ticket.id, agent_id, reason, intent)
+            if outcome.position is not None:
+                self._decisions.append((outcome.position, agent_id))
         except DomainError as e:
             _log.warning("assigning %s refused: %s", ticket.id, e)
 
@@ -92,13 +98,19 @@ class Assigner(LogFollower):
             last = None if rotation is None else rotation.last_agent_id
             return round_robin(eligible, last), AssignReason.ROUND_ROBIN
         self._await_queue(position)
-        counts = open_counts(self.views, [str(a) for a in eligible])
         chosen = least_loaded(
-            eligible,
-            {UUID(k): v for k, v in counts.items()},
-            {} if rotation is None else rotation.last_assigned,
+            eligible, self._loads(eligible), {} if rotation is None else rotation.last_assigned
         )
         return chosen, AssignReason.LEAST_LOADED
+
+    def _loads(self, eligible: list[UUID]) -> dict[UUID, int]:
+        """Open tickets per agent: the queue's count plus the decisions it has not seen."""
+        seen = self.views.position(QueueProjection.name)
+        self._decisions = [(p, a) for p, a in self._decisions if p > seen]
+        loads = {UUID(k): v for k, v in open_counts(self.views, [str(a) for a in eligible]).items()}
+        for _, agent in self._decisions:
+            loads[agent] = loads.get(agent, 0) + 1
+        return loads
 
     def agents(self) -> list[Person]:
         """The agents, reloaded whenever the log says someone joined or changed."""
