@@ -212,10 +212,13 @@ class ViewStore(ABC):
         events: Sequence[tuple[int, Any]],
         last_position: int,
         generation: int | None = None,
+        read_from: int | None = None,
     ) -> int:
         """Applies a batch to a generation (the live one when None) with its tracking
         position, in one transaction; events at or before the tracked position are
-        skipped, so a redelivered batch changes nothing. Answers the generation used."""
+        skipped, so a redelivered batch changes nothing. A batch read from after the
+        tracked position (the live generation was swapped meanwhile) is refused whole:
+        applying it would skip the events in between. Answers the generation used."""
         with self.write() as c:
             if generation is None:
                 row = c.execute(
@@ -229,7 +232,7 @@ class ViewStore(ABC):
                 (projection.name, generation),
             ).fetchone()
             position = 0 if tracked is None else int(tracked[0])
-            if last_position <= position:
+            if last_position <= position or (read_from is not None and read_from > position):
                 return generation
             fresh = [(p, e) for p, e in events if p > position]
             batch = Batch(_Loader(c, generation))

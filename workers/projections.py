@@ -98,7 +98,7 @@ class ProjectionRunner:
         last = notifications[-1].id
         for projection in self.projections:
             if positions[projection.name] < last:
-                self.views.apply(projection, relevant(projection, events), last)
+                self.views.apply(projection, relevant(projection, events), last, read_from=start)
         return True
 
     def decode(self, notifications: Sequence[Notification]) -> list[tuple[int, Any]]:
