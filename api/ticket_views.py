@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from domain.sla import SLAClock, Target, state
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
+from projections.plain import plain
 from ticketing.store import Positioned
 
 from .ticket_schemas import (
@@ -85,5 +84,5 @@ def history_item(positioned: Positioned) -> HistoryItem:
         actor_role=event.actor_role.value,
         correlation_id=event.correlation_id,
         causation_id=event.causation_id,
-        data=msgspec.to_builtins(event.data()),
+        data=plain(event.data()),
     )

@@ -56,6 +56,7 @@ class OrganisationCommands(WritePath):
     def preview_plan(self, plan_id: UUID, start: datetime) -> tuple[datetime, datetime]:
         """The due times (first response, resolution) the plan gives a ticket opened at
         `start`."""
+        self._get(SLAPlan, plan_id)
         terms = self.sla_terms(plan_id)
         return (
             add_business_minutes(terms.calendar, start, terms.first_response_minutes),

@@ -13,6 +13,7 @@ from domain.indexes import Credential, EmailAddress, IdempotencyRecord, TicketNu
 from domain.recorded import Recorded
 from domain.ticket_events import TicketEvent
 from domain.timefmt import rfc3339
+from projections.plain import plain
 
 _INTERNAL = {
     get_topic(cls)
@@ -60,5 +61,5 @@ def item(position: int, event: Recorded) -> dict[str, Any]:
         "actor_role": event.actor_role.value,
         "correlation_id": str(event.correlation_id),
         "causation_id": str(event.causation_id),
-        "data": event.data(),
+        "data": plain(event.data()),
     }

@@ -3,6 +3,7 @@ others stand by and take over when the leader's session ends."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import psycopg
@@ -29,6 +30,9 @@ class AdvisoryLeader:
             return False
 
     def close(self) -> None:
+        """Hands leadership over at once (a closed session's locks are freed lazily)."""
         if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.execute("SELECT pg_advisory_unlock_all()")
             self._conn.close()
             self._conn = None

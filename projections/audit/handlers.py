@@ -10,6 +10,7 @@ from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 
 from ..base import Batch, Handler, Projection, Table
+from ..plain import plain
 
 EVENTS = Table(
     name="view_audit",
@@ -50,14 +51,14 @@ def recorded(batch: Batch, event: Ticket.Event, position: int) -> None:
             "actor_role": event.actor_role.value,
             "correlation_id": str(event.correlation_id),
             "causation_id": str(event.causation_id),
-            "data": _json.encode(event.data()).decode(),
+            "data": _json.encode(plain(event.data())).decode(),
         },
     )
 
 
 class AuditProjection(Projection):
     name = "audit"
-    version = 1
+    version = 2
     tables = (EVENTS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         cls: recorded
