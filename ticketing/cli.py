@@ -7,6 +7,8 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from .config import ConfigError, Settings
 
@@ -33,6 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     exporting.add_argument("--after", type=int, default=0, help="start after this position")
     exporting.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exporting.add_argument("-o", "--output", help="file to write (default: standard output)")
+    reports = commands.add_parser("reports", help="reports for people who would rather look")
+    report_commands = reports.add_subparsers(dest="reports_command", required=True)
+    drawing = report_commands.add_parser("plot", help="created vs resolved, SLA compliance")
+    drawing.add_argument("--from", dest="since", required=True, type=date.fromisoformat)
+    drawing.add_argument("--to", dest="until", required=True, type=date.fromisoformat)
+    drawing.add_argument("-o", "--output", required=True, type=Path)
     audit = commands.add_parser("audit", help="tamper evidence")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="recompute hash chains")
@@ -71,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 export(settings, args.after, args.format, sys.stdout)
             return 0
+        if args.command == "reports":
+            from .plot import plot
+
+            return plot(settings, args.since, args.until, args.output)
         if args.command == "audit":
             from .audit_cli import verify_command
 

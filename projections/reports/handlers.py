@@ -20,7 +20,15 @@ from domain.values import Role
 
 from ..base import Batch, Handler, Key, Projection, Table
 
-COUNTS = ("created", "first_responses", "resolved", "reopened", "closed", "sla_breaches")
+COUNTS = (
+    "created",
+    "first_responses",
+    "resolved",
+    "reopened",
+    "closed",
+    "sla_breaches",
+    "sla_met",
+)
 
 TICKETS = Table(
     name="view_report_tickets",
@@ -163,6 +171,8 @@ def changed(batch: Batch, event: Any, _: int) -> None:
         _count(batch, event.timestamp, groups, "closed")
     elif isinstance(event, Ticket.SLABreached):
         _count(batch, event.timestamp, groups, "sla_breaches")
+    elif isinstance(event, Ticket.SLAMet):
+        _count(batch, event.timestamp, groups, "sla_met")
     elif isinstance(event, Ticket.Reviewed):
         _count(batch, event.timestamp, groups, "csat_sum", event.rating)
         _count(batch, event.timestamp, groups, "csat_count")
@@ -174,7 +184,7 @@ class ReportsProjection(Projection):
     """Bump `version` to ship a changed report rule: the reports then rebuild from the log."""
 
     name = "reports"
-    version = 1
+    version = 2
     tables = (TICKETS, DAILY, DURATIONS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
@@ -188,6 +198,7 @@ class ReportsProjection(Projection):
                 Ticket.Reopened,
                 Ticket.Closed,
                 Ticket.SLABreached,
+                Ticket.SLAMet,
                 Ticket.Reviewed,
             ),
             changed,
