@@ -51,6 +51,7 @@ _STATUS_TITLES = {
 _MSGSPEC_PATH = re.compile(r"at `\$\.?([^`]*)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]*)`")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]*)`")
+_PARAMETER = re.compile(r"(?:query|path|header|cookie) parameter '([^']+)'")
 
 
 def problem(
@@ -89,7 +90,9 @@ def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
         _log.error("server error: %s", exc.detail)
         return problem(status, kind, title, "the server could not answer")
     if status == 400:
-        return problem(status, kind, title, exc.detail or title, field="body")
+        named = _PARAMETER.search(exc.detail or "")
+        field = named.group(1) if named else "body"
+        return problem(status, kind, title, exc.detail or title, field=field)
     return problem(status, kind, title, exc.detail or title, headers=exc.headers)
 
 
@@ -112,6 +115,8 @@ def _field_of(exc: ValidationException) -> tuple[str, str]:
             continue
         message = str(item.get("message", ""))
         key = str(item.get("key") or "")
+        if not key and (named := _PARAMETER.search(message)):
+            return named.group(1), message
         if item.get("source") != "body" or key != "data":
             return key or "body", f"{key}: {message}" if key else message
         # The body parameter itself: msgspec's message names the field inside it.
@@ -122,7 +127,8 @@ def _field_of(exc: ValidationException) -> tuple[str, str]:
         if match := _MSGSPEC_PATH.search(message):
             return match.group(1) or "body", message
         return "body", message
-    return "body", str(exc.detail)
+    named = _PARAMETER.search(str(exc.detail))
+    return (named.group(1) if named else "body"), str(exc.detail)
 
 
 exception_handlers: dict[Any, Any] = {

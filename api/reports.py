@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, get
@@ -22,13 +23,20 @@ from .reads import await_position
 Day = Annotated[str, QueryParameter(name="from")]
 MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 MAX_DAYS = 366
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _day(field: str, text: str) -> date:
+    """A date (`2026-03-02`) or an RFC 3339 time, taken as its UTC day."""
     try:
-        return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+        if _DATE.fullmatch(text):
+            return date.fromisoformat(text)
+        at = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{field} must be a date like 2026-03-02") from None
+        at = None
+    if at is None or at.tzinfo is None:
+        raise InvalidInput(field, f"{field} must be a date like 2026-03-02")
+    return at.astimezone(UTC).date()
 
 
 @get(

@@ -7,7 +7,7 @@ calendar of the ticket's SLA plan (wall-clock minutes without one).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import msgspec
@@ -85,7 +85,7 @@ def _groups(row: dict[str, Any], agent: Any) -> list[tuple[str, str]]:
 def _count(
     batch: Batch, at: datetime, groups: list[tuple[str, str]], field: str, amount: int = 1
 ) -> None:
-    day = at.date().isoformat()
+    day = at.astimezone(UTC).date().isoformat()
     for kind, group in groups:
         row = batch.get(DAILY, (day, kind, group)) or {
             "day": day,
@@ -118,7 +118,7 @@ def _duration(
                 "ticket_id": row["ticket_id"],
                 "version": event.originator_version,
                 "group_kind": kind,
-                "day": event.timestamp.date().isoformat(),
+                "day": event.timestamp.astimezone(UTC).date().isoformat(),
                 "group_id": group,
                 "wall_minutes": round(wall, 3),
                 "business_minutes": round(business, 3),
@@ -151,8 +151,8 @@ def changed(batch: Batch, event: Any, _: int) -> None:
         ticket["assignee_id"] = None if event.agent_id is None else str(event.agent_id)
     elif isinstance(event, Ticket.Transferred):
         ticket["department_id"] = str(event.department_id)
-    elif isinstance(event, Ticket.SLAStarted) and ticket["calendar"] is None:
-        calendar = event.terms.calendar
+    elif isinstance(event, Ticket.SLAStarted):
+        calendar = event.terms.calendar  # the current plan's: 24x7 (None) included
         ticket["calendar"] = None if calendar is None else _json.encode(calendar).decode()
     elif isinstance(event, Ticket.Replied):
         if event.actor_role is not Role.CUSTOMER and not ticket["responded"]:
@@ -184,7 +184,7 @@ class ReportsProjection(Projection):
     """Bump `version` to ship a changed report rule: the reports then rebuild from the log."""
 
     name = "reports"
-    version = 2
+    version = 3
     tables = (TICKETS, DAILY, DURATIONS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
