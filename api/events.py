@@ -16,7 +16,7 @@ from .deps import ServicesDep
 from .reads import Page
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-After = Annotated[int, QueryParameter(ge=0)]
+After = Annotated[int, QueryParameter(ge=0, le=2**63 - 1)]
 
 
 @get(

@@ -26,6 +26,7 @@ from domain.organisation import (
 from domain.timefmt import rfc3339
 from domain.values import Actor, Priority, Role, Status
 from domain.write_path import Outcome
+from projections.pages import position_cursor
 from ticketing.services import Services
 
 from .auth import EVERYONE, allow
@@ -147,10 +148,7 @@ def _answer(
 def _page(
     services: Services, cls: type[A], view: Callable[[A], Any], limit: int, cursor: str | None
 ) -> Listing:
-    try:
-        after = int(cursor) if cursor else 0
-    except ValueError:
-        raise InvalidInput("cursor", "cursor is not one this server gave") from None
+    after = position_cursor(cursor)
     found, last = services.helpdesk.many(cls, after, limit)
     return Listing(
         items=[view(a) for a in found], next_cursor=str(last) if len(found) == limit else None

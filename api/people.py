@@ -8,10 +8,11 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from domain.errors import InvalidInput, NotFound
+from domain.errors import NotFound
 from domain.people import Person
 from domain.timefmt import rfc3339
 from domain.values import Actor, Role
+from projections.pages import position_cursor
 from ticketing.services import Services
 
 from .auth import allow
@@ -66,10 +67,7 @@ def _register(
 def _listing(
     services: Services, roles: frozenset[Role], limit: int, cursor: str | None
 ) -> PersonList:
-    try:
-        after = int(cursor) if cursor else 0
-    except ValueError:
-        raise InvalidInput("cursor", "cursor is not one this server gave") from None
+    after = position_cursor(cursor)
     people, last = services.helpdesk.people(roles, after, limit)
     return PersonList(
         items=[person_view(p) for p in people],

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from .errors import InvalidInput, NotFound
-from .policy import require_text
+from .policy import require_printable, require_text
 from .recorded import Recorded, ShallowCopied, who
 from .values import Origin, Role
 
@@ -18,6 +18,7 @@ EMAIL_MAX = 254
 
 def require_person(name: str, email: str) -> None:
     require_text("name", name, NAME_MAX, multiline=False)
+    require_printable("email", email, multiline=False)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > EMAIL_MAX or any(c.isspace() for c in email):
         raise InvalidInput("email", "email must be an address like name@example.com")

@@ -24,7 +24,23 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
     if (
         not isinstance(values, list)
         or len(values) != len(shape)
-        or not all(type(v) is t for v, t in zip(values, shape, strict=True))
+        or not all(type(v) is t and _in_range(v) for v, t in zip(values, shape, strict=True))
     ):
         raise InvalidInput("cursor", "cursor is not one this server gave for this query")
     return values
+
+
+def _in_range(value: Any) -> bool:
+    """What a column can hold: 64-bit integers, short strings."""
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, str) and len(value) <= 100
+
+
+def position_cursor(cursor: str | None) -> int:
+    """A cursor that is a log position (the listings of organisation and people)."""
+    if not cursor:
+        return 0
+    if not cursor.isdigit() or int(cursor) >= 2**63:
+        raise InvalidInput("cursor", "cursor is not one this server gave")
+    return int(cursor)
