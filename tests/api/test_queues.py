@@ -202,11 +202,18 @@ def test_a_cursor_from_another_sort_is_rejected_or_followed_never_a_500(
         assert len(ok(answer)["items"]) <= 2
 
 
+@pytest.fixture
+def supervisor(admin: Caller) -> Caller:
+    """Supervisors read every department's queue; agents only their own (404 otherwise)."""
+    return staff(admin, "supervisor", "Sue Supervisor")
+
+
 def test_a_departments_queue_without_tickets_is_empty(
-    ticket: dict[str, Any], agent: Caller
+    ticket: dict[str, Any], agent: Caller, supervisor: Caller
 ) -> None:
     position = command(agent, ticket["id"], "assign", {"agent_id": agent.id})
-    assert ok(agent.get(url(NOWHERE, min_position=position))) == {"items": [], "next_cursor": None}
+    empty = {"items": [], "next_cursor": None}
+    assert ok(supervisor.get(url(NOWHERE, min_position=position))) == empty
 
 
 @pytest.mark.parametrize(
@@ -222,9 +229,9 @@ def test_a_departments_queue_without_tickets_is_empty(
     ],
 )
 def test_a_departments_queue_accepts_every_valid_filter(
-    agent: Caller, query: dict[str, Any]
+    supervisor: Caller, query: dict[str, Any]
 ) -> None:
-    assert ok(agent.get(url(NOWHERE, **query))) == {"items": [], "next_cursor": None}
+    assert ok(supervisor.get(url(NOWHERE, **query))) == {"items": [], "next_cursor": None}
 
 
 BAD_QUERIES = [
@@ -262,16 +269,32 @@ def test_my_queue_answers_bad_parameters_with_a_problem_naming_the_field(
 
 @pytest.mark.parametrize(("query", "field"), BAD_QUERIES + DEPARTMENT_ONLY)
 def test_a_departments_queue_answers_bad_parameters_with_a_problem_naming_the_field(
-    agent: Caller, query: dict[str, Any], field: str
+    supervisor: Caller, query: dict[str, Any], field: str
 ) -> None:
-    problem(agent.get(url(NOWHERE, **query)), 400, field)
+    problem(supervisor.get(url(NOWHERE, **query)), 400, field)
 
 
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
-def test_agents_and_supervisors_read_the_queues(admin: Caller, role: str) -> None:
+def test_agents_and_supervisors_read_their_own_queue(admin: Caller, role: str) -> None:
     caller = staff(admin, role, "Sam Staff")
     assert ok(caller.get(MINE))["items"] == []
-    assert ok(caller.get(NOWHERE))["items"] == []
+
+
+def test_a_supervisor_reads_any_departments_queue(supervisor: Caller) -> None:
+    assert ok(supervisor.get(NOWHERE))["items"] == []
+
+
+def test_an_agent_reads_only_the_queues_of_their_departments(admin: Caller) -> None:
+    answer = admin.post("/v1/departments", {"name": "IT Support"})
+    assert answer.status_code == 201, answer.text
+    department = answer.json()["id"]
+    member = admin.post(
+        "/v1/agents",
+        {"name": "Ida Insider", "email": "ida@example.com", "department_ids": [department]},
+    )
+    caller = Caller(admin.client, member.json()["token"], member.json()["id"])
+    assert ok(caller.get(f"/v1/queues/departments/{department}"))["items"] == []
+    problem(caller.get(NOWHERE), 404)
 
 
 @pytest.mark.parametrize("role", ["customer", "auditor", "analyst", "admin"])
