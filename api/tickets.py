@@ -14,12 +14,15 @@ from domain.application import Intent, Outcome
 from domain.errors import InvalidInput
 from domain.ticket import Ticket
 from domain.values import Actor, Role, Status
+from projections.queue.handlers import QueueProjection
+from projections.queue.queries import STATUSES, TicketSearch, search
 from ticketing.audit import verify_ticket
 from ticketing.services import Services
 
 from .auth import STAFF, TICKET_READERS, allow
 from .commands import answer_headers, intent_for
 from .deps import ServicesDep
+from .reads import Page, await_position
 from .ticket_schemas import (
     AssignTicket,
     ChangePriority,
@@ -38,6 +41,11 @@ from .ticket_schemas import (
 from .ticket_views import history_item, ticket_view
 
 CUSTOMER_OR_STAFF = (Role.CUSTOMER, *STAFF)
+SEARCHERS = (*STAFF, Role.AUDITOR)
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _answer(services: Services, actor: Actor, outcome: Outcome) -> Response[TicketView]:
@@ -84,6 +92,42 @@ class TicketController(Controller):
                 intent=intent,
             ),
         )
+
+    @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)], sync_to_thread=True)
+    def search(
+        self,
+        request: Request[Actor, Any, Any],
+        services: ServicesDep,
+        status: FromQuery[str | None] = None,
+        department_id: FromQuery[UUID | None] = None,
+        assignee_id: FromQuery[UUID | None] = None,
+        customer_id: FromQuery[UUID | None] = None,
+        q: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        cursor: FromQuery[str | None] = None,
+        min_position: Annotated[int | None, QueryParameter(ge=0)] = None,
+    ) -> Page:
+        """Staff search over every ticket, newest first: by status (comma-separated),
+        department, assignee, customer, and text in the subject (or the exact number).
+        Agents find only their departments' tickets and their own."""
+        actor = request.user
+        scoped = actor.role is Role.AGENT
+        query = TicketSearch(
+            statuses=STATUSES if status is None else tuple(s.strip() for s in status.split(",")),
+            department_id=_text(department_id),
+            assignee_id=_text(assignee_id),
+            customer_id=_text(customer_id),
+            text=q,
+            within_departments=tuple(str(d) for d in services.helpdesk.departments_of(actor))
+            if scoped
+            else None,
+            agent_id=str(actor.id) if scoped else None,
+            limit=limit,
+            cursor=cursor,
+        )
+        await_position(services.views, QueueProjection, min_position)
+        items, next_cursor = search(services.views, query, services.clock())
+        return Page(items=items, next_cursor=next_cursor)
 
     @get(
         "/{ticket_id:uuid}",

@@ -148,3 +148,65 @@ def resolved_before(views: ViewStore, cutoff: datetime) -> list[tuple[str, str |
             [rfc3339(cutoff)],
         ).fetchall()
     return [(str(r[0]), None if r[1] is None else str(r[1]), str(r[2])) for r in rows]
+
+
+@dataclass(frozen=True)
+class TicketSearch:
+    """Staff search over every ticket, newest first."""
+
+    statuses: tuple[str, ...] = STATUSES
+    department_id: str | None = None
+    assignee_id: str | None = None
+    customer_id: str | None = None
+    text: str | None = None
+    within_departments: tuple[str, ...] | None = None
+    """For agents: only these departments' tickets (and their own, and unrouted ones)."""
+    agent_id: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        for status in self.statuses:
+            _one_of("status", status, STATUSES)
+        if self.text is not None and not 1 <= len(self.text) <= 200:
+            raise InvalidInput("q", "q must have 1 to 200 characters")
+        if not 1 <= self.limit <= 200:
+            raise InvalidInput("limit", "limit must be from 1 to 200")
+
+
+def search(
+    views: ViewStore, query: TicketSearch, now: datetime
+) -> tuple[list[dict[str, Any]], str | None]:
+    where = [f"status IN ({', '.join('?' * len(query.statuses))})"]
+    params: list[Any] = list(query.statuses)
+    for column, value in (
+        ("department_id", query.department_id),
+        ("assignee_id", query.assignee_id),
+        ("customer_id", query.customer_id),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.text is not None:
+        escaped = query.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("(LOWER(subject) LIKE ? ESCAPE '\\' OR number = ?)")
+        params += [f"%{escaped}%", query.text]
+    if query.within_departments is not None:
+        mine = ", ".join("?" * len(query.within_departments)) or "NULL"
+        where.append(f"(department_id IS NULL OR assignee_id = ? OR department_id IN ({mine}))")
+        params += [query.agent_id, *query.within_departments]
+    if query.cursor is not None:
+        created, ticket_id = decode_cursor(query.cursor, (str, str))
+        where.append("(created_at, ticket_id) < (?, ?)")
+        params += [created, ticket_id]
+    with views.read() as c:
+        table = views.live_table(c, QueueProjection, TICKETS)
+        rows = c.execute(
+            f"SELECT {', '.join(ITEM_COLUMNS)} FROM {table} WHERE {' AND '.join(where)}"
+            " ORDER BY created_at DESC, ticket_id DESC LIMIT ?",
+            [*params, query.limit + 1],
+        ).fetchall()
+    more = len(rows) > query.limit
+    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=True)), now) for r in rows[: query.limit]]
+    last = items[-1] if more else None
+    return items, None if last is None else encode_cursor(last["created_at"], last["ticket_id"])

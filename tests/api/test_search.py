@@ -1,0 +1,80 @@
+"""Staff search over every ticket (GET /v1/tickets), on the queue projection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from ticketing.config import Settings
+
+from ..conftest import FakeClock
+from .conftest import Caller
+from .helpers import ok, problem
+from .projection_fixtures import app_client, open_ticket, staff
+
+
+@pytest.fixture
+def client(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
+    yield from app_client(settings, clock, workers=True)
+
+
+@pytest.fixture
+def supervisor(admin: Caller) -> Caller:
+    return staff(admin, "supervisor", "Sue Supervisor")
+
+
+def test_search_finds_tickets_by_text_in_the_subject_newest_first(
+    customer: Caller, supervisor: Caller, clock: FakeClock
+) -> None:
+    open_ticket(customer, "Printer on fire")
+    clock.advance(minutes=1)
+    open_ticket(customer, "VPN down")
+    clock.advance(minutes=1)
+    _, position = open_ticket(customer, "Second printer jammed")
+    found = ok(supervisor.get(f"/v1/tickets?q=PRINTER&min_position={position}"))
+    assert [t["subject"] for t in found["items"]] == ["Second printer jammed", "Printer on fire"]
+
+
+def test_like_wildcards_in_the_text_match_only_themselves(
+    customer: Caller, supervisor: Caller
+) -> None:
+    open_ticket(customer, "100% broken")
+    _, position = open_ticket(customer, "1000 broken")
+    found = ok(supervisor.get(f"/v1/tickets?q=0%25&min_position={position}"))
+    assert [t["subject"] for t in found["items"]] == ["100% broken"]
+
+
+def test_search_pages_cover_every_ticket_once(customer: Caller, supervisor: Caller) -> None:
+    position = 0
+    for n in range(5):
+        _, position = open_ticket(customer, f"Ticket {n}")
+    seen, url = [], f"/v1/tickets?limit=2&min_position={position}"
+    while url:
+        page = ok(supervisor.get(url))
+        seen += [t["ticket_id"] for t in page["items"]]
+        url = page["next_cursor"] and f"/v1/tickets?limit=2&cursor={page['next_cursor']}"
+    assert len(seen) == len(set(seen)) == 5
+
+
+def test_search_filters_by_status_and_customer(
+    customer: Caller, other_customer: Caller, supervisor: Caller
+) -> None:
+    open_ticket(customer, "Mine")
+    _, position = open_ticket(other_customer, "Theirs")
+    found = ok(supervisor.get(f"/v1/tickets?customer_id={customer.id}&min_position={position}"))
+    assert [t["subject"] for t in found["items"]] == ["Mine"]
+    assert ok(supervisor.get("/v1/tickets?status=closed"))["items"] == []
+
+
+@pytest.mark.parametrize(("query", "field"), [("status=gone", "status"), ("limit=0", "limit")])
+def test_bad_search_parameters_are_refused_naming_them(
+    supervisor: Caller, query: str, field: str
+) -> None:
+    problem(supervisor.get(f"/v1/tickets?{query}"), 400, field)
+
+
+def test_customers_may_not_search(customer: Caller) -> None:
+    problem(customer.get("/v1/tickets"), 403)
