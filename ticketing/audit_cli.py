@@ -9,14 +9,17 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from domain.ticket import Ticket
+from projections.audit.queries import digest_at
 
 from .audit import verify_ticket
 from .config import Settings
 from .store import EventLog, open_helpdesk
+from .views import open_views
 
 
 def verify_command(settings: Settings, ticket_id: str | None) -> int:
     helpdesk = open_helpdesk(settings)
+    views = open_views(settings)
     try:
         log = EventLog(helpdesk)
         if ticket_id is not None:
@@ -29,7 +32,7 @@ def verify_command(settings: Settings, ticket_id: str | None) -> int:
             ids = _all_ticket_ids(helpdesk.recorder)
         failed = []
         for done, tid in enumerate(ids, 1):
-            report = verify_ticket(log, tid)
+            report = verify_ticket(log, tid, lambda position: digest_at(views, position))
             if not report.ok:
                 failed.append(tid)
                 print(f"TAMPERED {tid}: version {report.first_bad_version}: {report.detail}")
@@ -39,6 +42,7 @@ def verify_command(settings: Settings, ticket_id: str | None) -> int:
         print(f"{len(ids) - len(failed)} of {len(ids)} tickets intact")
         return 1 if failed else 0
     finally:
+        views.close()
         helpdesk.close()
 
 

@@ -25,6 +25,7 @@ EVENTS = Table(
         "correlation_id": "TEXT NOT NULL",
         "causation_id": "TEXT NOT NULL",
         "data": "TEXT NOT NULL",
+        "digest": "TEXT NOT NULL",
     },
     key=("position",),
     indexes=(
@@ -52,13 +53,14 @@ def recorded(batch: Batch, event: Ticket.Event, position: int) -> None:
             "correlation_id": str(event.correlation_id),
             "causation_id": str(event.causation_id),
             "data": _json.encode(plain(event.data())).decode(),
+            "digest": event.digest(),
         },
     )
 
 
 class AuditProjection(Projection):
     name = "audit"
-    version = 2
+    version = 3
     tables = (EVENTS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         cls: recorded

@@ -8,10 +8,10 @@ from typing import Any
 from domain.errors import InvalidInput
 
 from ..pages import decode_cursor, encode_cursor
-from ..store import ViewStore
+from ..store import NotInstalled, ViewStore
 from .handlers import EVENTS, AuditProjection
 
-COLUMNS = tuple(EVENTS.columns)
+COLUMNS = tuple(c for c in EVENTS.columns if c != "digest")
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,15 @@ def page(views: ViewStore, query: AuditQuery) -> tuple[list[dict[str, Any]], str
     more = len(rows) > query.limit
     items = [dict(zip(COLUMNS, r, strict=True)) for r in rows[: query.limit]]
     return items, encode_cursor(items[-1]["position"]) if more else None
+
+
+def digest_at(views: ViewStore, position: int) -> str | None:
+    """The digest the audit log recorded for the event at a position, when it first saw
+    it: the witness for a ticket's newest event."""
+    try:
+        with views.read() as c:
+            table = views.live_table(c, AuditProjection, EVENTS)
+            row = c.execute(f"SELECT digest FROM {table} WHERE position = ?", [position]).fetchone()
+    except NotInstalled:
+        return None
+    return None if row is None else str(row[0])
