@@ -72,7 +72,8 @@ def test_a_row_says_who_acted_when_and_why():
         origin(AGENT, at, correlation_id=correlation, causation_id=causation),
     )
 
-    (row,) = audited(new_events(ticket), first=7)
+    events = new_events(ticket)
+    (row,) = audited(events, first=7)
 
     assert row == {
         "position": 7,
@@ -85,6 +86,7 @@ def test_a_row_says_who_acted_when_and_why():
         "correlation_id": str(correlation),
         "causation_id": str(causation),
         "data": row["data"],
+        "digest": events[0].digest(),
     }
 
 
