@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.errors import InvalidInput
+
+T = TypeVar("T")
 
 
 def encode_cursor(*values: Any) -> str:
@@ -44,3 +46,9 @@ def position_cursor(cursor: str | None) -> int:
     if not cursor.isdigit() or int(cursor) >= 2**63:
         raise InvalidInput("cursor", "cursor is not one this server gave")
     return int(cursor)
+
+
+def split_page(rows: list[T], limit: int) -> tuple[list[T], T | None]:
+    """A page's rows (fetched one over `limit`, to know whether more follow) and the
+    row the next page continues after, or None on the last page."""
+    return rows[:limit], (rows[limit - 1] if len(rows) > limit else None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.errors import InvalidInput
 
-from ..pages import decode_cursor, encode_cursor
+from ..pages import decode_cursor, encode_cursor, split_page
 from ..store import NotInstalled, ViewStore
 from .handlers import EVENTS, AuditProjection
 
@@ -55,9 +55,9 @@ def page(views: ViewStore, query: AuditQuery) -> tuple[list[dict[str, Any]], str
             " ORDER BY position LIMIT ?",
             [*params, query.limit + 1],
         ).fetchall()
-    more = len(rows) > query.limit
-    items = [dict(zip(COLUMNS, r, strict=True)) for r in rows[: query.limit]]
-    return items, encode_cursor(items[-1]["position"]) if more else None
+    kept, last = split_page(rows, query.limit)
+    items = [dict(zip(COLUMNS, r, strict=True)) for r in kept]
+    return items, None if last is None else encode_cursor(items[-1]["position"])
 
 
 def digest_at(views: ViewStore, position: int) -> str | None:

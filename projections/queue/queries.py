@@ -10,7 +10,7 @@ from domain.errors import InvalidInput
 from domain.timefmt import rfc3339
 
 from .. import sla_clock
-from ..pages import decode_cursor, encode_cursor
+from ..pages import decode_cursor, encode_cursor, split_page
 from ..store import ViewStore
 from .handlers import TICKETS, QueueProjection
 
@@ -86,10 +86,8 @@ def page(
             f" ORDER BY {column} {direction}, ticket_id {direction} LIMIT ?",
             [*params, query.limit + 1],
         ).fetchall()
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False)), now) for r in rows]
-    last = rows[-1] if more else None
+    kept, last = split_page(rows, query.limit)
+    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False)), now) for r in kept]
     return items, None if last is None else encode_cursor(last[-1], last[0])
 
 
@@ -206,7 +204,8 @@ def search(
             " ORDER BY created_at DESC, ticket_id DESC LIMIT ?",
             [*params, query.limit + 1],
         ).fetchall()
-    more = len(rows) > query.limit
-    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=True)), now) for r in rows[: query.limit]]
-    last = items[-1] if more else None
-    return items, None if last is None else encode_cursor(last["created_at"], last["ticket_id"])
+    kept, last = split_page(rows, query.limit)
+    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=True)), now) for r in kept]
+    if last is None:
+        return items, None
+    return items, encode_cursor(items[-1]["created_at"], items[-1]["ticket_id"])

@@ -11,7 +11,7 @@ from domain.errors import InvalidInput
 from domain.timefmt import rfc3339
 
 from .. import sla_clock
-from ..pages import decode_cursor, encode_cursor
+from ..pages import decode_cursor, encode_cursor, split_page
 from ..store import ViewStore
 from .handlers import TIMERS, TimersProjection
 
@@ -66,9 +66,8 @@ def page(
             " ORDER BY due_sort, ticket_id LIMIT ?",
             [*params, query.limit + 1],
         ).fetchall()
-    more = len(rows) > query.limit
-    items = [_item(dict(zip(COLUMNS, r, strict=True)), now) for r in rows[: query.limit]]
-    last = rows[query.limit - 1] if more else None
+    kept, last = split_page(rows, query.limit)
+    items = [_item(dict(zip(COLUMNS, r, strict=True)), now) for r in kept]
     return items, None if last is None else encode_cursor(last[-1], last[0])
 
 
