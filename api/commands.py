@@ -11,9 +11,9 @@ from uuid import UUID, uuid4
 import msgspec
 from litestar import Request
 
-from domain.application import Idempotency, Intent, Outcome
 from domain.errors import InvalidInput
-from domain.values import Actor, Origin
+from domain.pipeline import Idempotency, Intent, Outcome
+from domain.values import Actor, Effect, Origin
 from ticketing.services import Services
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
@@ -30,6 +30,12 @@ def intent_for(
         causation_id=uuid4(),
     )
     return Intent(origin, _expected_version(request), _idempotency(request, data))
+
+
+def status_of(outcome: Outcome) -> int:
+    """The HTTP status of a command's answer: 201 for what it created, else 200 (a
+    replay answers what the first call answered)."""
+    return 201 if outcome.effect is Effect.CREATED else 200
 
 
 def answer_headers(services: Services, outcome: Outcome) -> dict[str, str]:

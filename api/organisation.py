@@ -23,14 +23,14 @@ from domain.organisation import (
     SLAPlan,
     WorkCalendar,
 )
+from domain.pipeline import Outcome
 from domain.timefmt import rfc3339
 from domain.values import Actor, Priority, Role, Status
-from domain.write_path import Outcome
 from projections.pages import position_cursor
 from ticketing.services import Services
 
 from .auth import EVERYONE, allow
-from .commands import answer_headers, intent_for
+from .commands import answer_headers, intent_for, status_of
 from .deps import ServicesDep
 from .org_schemas import (
     CalendarView,
@@ -141,7 +141,7 @@ def _answer(
     if not isinstance(aggregate, cls):
         aggregate = services.helpdesk.one(cls, outcome.aggregate_id)
     return Response(
-        view(aggregate), status_code=outcome.status_code, headers=answer_headers(services, outcome)
+        view(aggregate), status_code=status_of(outcome), headers=answer_headers(services, outcome)
     )
 
 

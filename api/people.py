@@ -51,14 +51,15 @@ def _register(
     department_ids: list[UUID],
 ) -> Response[PersonView]:
     intent = intent_for(request, services, data)
-    outcome = services.helpdesk.register_person(
+    issued = services.helpdesk.register_person(
         name=data.name, email=data.email, role=role, department_ids=department_ids, intent=intent
     )
+    outcome = issued.outcome
     person = outcome.aggregate
     if not isinstance(person, Person):
         person = services.helpdesk.person(outcome.aggregate_id)
     return Response(
-        person_view(person, outcome.token),
+        person_view(person, issued.token),
         status_code=201,
         headers=answer_headers(services, outcome),
     )

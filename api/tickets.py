@@ -10,8 +10,8 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from domain.application import Intent, Outcome
 from domain.errors import InvalidInput, NotFound
+from domain.pipeline import Intent, Outcome
 from domain.ticket import Ticket
 from domain.values import Actor, Role, Status
 from projections.audit.queries import digest_at
@@ -21,7 +21,7 @@ from ticketing.audit import verify_ticket
 from ticketing.services import Services
 
 from .auth import STAFF, TICKET_READERS, allow
-from .commands import answer_headers, intent_for
+from .commands import answer_headers, intent_for, status_of
 from .deps import ServicesDep
 from .reads import Page, await_position
 from .ticket_schemas import (
@@ -55,7 +55,7 @@ def _answer(services: Services, actor: Actor, outcome: Outcome) -> Response[Tick
         ticket = services.helpdesk.ticket(outcome.aggregate_id, actor, outcome.version)
     return Response(
         ticket_view(ticket, actor.role),
-        status_code=outcome.status_code,
+        status_code=status_of(outcome),
         headers=answer_headers(services, outcome),
     )
 

@@ -71,14 +71,15 @@ def token_routes(collection: str, roles: tuple[Role, ...], customers: bool) -> l
         """A further token (rotation), shown this once; optionally expiring."""
         _person(services, person_id)
         expires = _expiry(data.expires_at, services.clock())
-        outcome = services.helpdesk.issue_token(
+        issued_token = services.helpdesk.issue_token(
             person_id, expires, intent_for(request, services, data)
         )
+        outcome = issued_token.outcome
         issued: Person = services.helpdesk.repository.get(person_id, version=outcome.version)
         return Response(
             TokenView(
                 token_id=issued.token_ids[-1],
-                token=outcome.token,
+                token=issued_token.token,
                 expires_at=maybe_rfc3339(expires),
             ),
             status_code=201,

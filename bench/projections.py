@@ -29,7 +29,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.application import Intent
+from domain.pipeline import Intent
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
 from ticketing.config import Settings

@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from .recorded import Recorded, who
-from .values import Origin, Role
+from .values import Effect, Origin, Role
 
 _NAMESPACE = UUID("3f1c8f0e-7c59-4a39-9d0c-5a1d8a6f2b10")
 
@@ -138,7 +138,7 @@ class IdempotencyRecord(Aggregate):
     """
 
     fingerprint: str
-    status_code: int
+    effect: Effect
     resource_id: UUID
     resource_version: int
 
@@ -150,14 +150,23 @@ class IdempotencyRecord(Aggregate):
         return uuid5(_NAMESPACE, f"idempotency:{principal_id}:{key}")
 
     class Remembered(Recorded, Aggregate.Created):
+        """Version 2 remembers what the command did (created or changed) instead of the
+        HTTP status it was answered with: the domain knows no HTTP."""
+
+        class_version = 2
         fingerprint: str
-        status_code: int
+        effect: Effect
         resource_id: UUID
         resource_version: int
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            status_code = state.pop("status_code")
+            state["effect"] = Effect.CREATED.value if status_code == 201 else Effect.CHANGED.value
+
         def apply(self, aggregate: Any) -> None:
             aggregate.fingerprint = self.fingerprint
-            aggregate.status_code = self.status_code
+            aggregate.effect = self.effect
             aggregate.resource_id = self.resource_id
             aggregate.resource_version = self.resource_version
 
@@ -166,7 +175,7 @@ class IdempotencyRecord(Aggregate):
         cls,
         record_id: UUID,
         fingerprint: str,
-        status_code: int,
+        effect: Effect,
         resource_id: UUID,
         resource_version: int,
         origin: Origin,
@@ -175,7 +184,7 @@ class IdempotencyRecord(Aggregate):
             cls.Remembered,
             id=record_id,
             fingerprint=fingerprint,
-            status_code=status_code,
+            effect=effect,
             resource_id=resource_id,
             resource_version=resource_version,
             **who(origin),

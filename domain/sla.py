@@ -119,12 +119,11 @@ def deadlines(
     return tuple(found)
 
 
-def resumed(clock: SLAClock, at: datetime) -> tuple[Deadline, ...]:
-    """Pending deadlines moved by the business time the clock was paused: each keeps the
-    business minutes it had left when the pause began. A moment already past when the
-    pause began stays where it was: pausing cannot undo lateness."""
-    paused = clock.paused_since
-    assert paused is not None
+def resumed(clock: SLAClock, paused: datetime, at: datetime) -> tuple[Deadline, ...]:
+    """Pending deadlines moved by the business time the clock was paused (from `paused`
+    to `at`): each keeps the business minutes it had left when the pause began. A
+    moment already past when the pause began stays where it was: pausing cannot undo
+    lateness."""
     calendar = clock.terms.calendar
 
     def moved(moment: datetime) -> datetime:
@@ -151,8 +150,8 @@ def finished(clock: SLAClock | None, targets: tuple[Target, ...]) -> SLAClock | 
     return clock
 
 
-def alarms(clock: SLAClock, now: datetime) -> list[tuple[Target, bool]]:
-    """What has fallen due and is not yet recorded: (target, breached?) pairs. A target
+def alarms(clock: SLAClock, now: datetime) -> list[tuple[Deadline, bool]]:
+    """What has fallen due and is not yet recorded: (deadline, breached?) pairs. A target
     is breached only after its due instant, as a reply at that instant is in time.
     Nothing falls due while the clock is paused."""
     if clock.paused_since is not None:
@@ -162,9 +161,9 @@ def alarms(clock: SLAClock, now: datetime) -> list[tuple[Target, bool]]:
         if d.done or d.breached:
             continue
         if now > d.due:
-            due.append((d.target, True))
+            due.append((d, True))
         elif now >= d.warn_at and not d.warned:
-            due.append((d.target, False))
+            due.append((d, False))
     return due
 
 

@@ -15,6 +15,7 @@ from .policy import BODY_MAX, SUBJECT_MAX, require_printable, require_text
 from .recorded import ShallowCopied, who
 from .sla import BOTH, SLAClock, SLATerms, Target, finished
 from .ticket_events import TicketEvent
+from .ticket_sla import Change
 from .values import (
     AssignReason,
     Message,
@@ -205,7 +206,7 @@ class Ticket(ShallowCopied, Aggregate):
             **who(origin),
         )
         if sla is not None:
-            ticket_sla.start(ticket, sla, origin, BOTH, cycle=1)
+            ticket._record_all(ticket_sla.start(sla, origin.at, ticket.status, BOTH, 1), origin)
         return ticket
 
     def assign(
@@ -214,28 +215,26 @@ class Ticket(ShallowCopied, Aggregate):
         require_allowed(Command.ASSIGN, self.status)
         if agent_id == self.assignee_id:
             raise InvalidTransition("the ticket already has that assignee")
-        self.record(self.Assigned, origin, agent_id=agent_id, reason=reason)
+        self._record(self.Assigned, origin, agent_id=agent_id, reason=reason)
 
     def transfer(self, department_id: UUID, origin: Origin, sla: SLATerms | None = None) -> None:
         """Moves the ticket; the new department's plan, if another, starts now."""
         require_allowed(Command.TRANSFER, self.status)
         if department_id == self.department_id:
             raise InvalidTransition("the ticket is already in that department")
-        self.record(self.Transferred, origin, department_id=department_id)
-        ticket_sla.switch_plan(self, sla, origin)
+        self._record(self.Transferred, origin, department_id=department_id)
+        self._record_all(ticket_sla.switch_plan(self.sla, sla, origin.at, self.status), origin)
 
     def reply(self, message_id: UUID, body: str, origin: Origin) -> None:
         """A customer's reply also wakes the ticket: awaiting → in progress, resolved → open."""
         require_allowed(Command.REPLY, self.status)
         require_text("body", body, BODY_MAX)
-
-        def replied() -> None:
-            self.record(self.Replied, origin, message_id=message_id, body=body)
-
+        replied: Change = (self.Replied, {"message_id": message_id, "body": body})
         if not origin.actor.is_customer:
-            ticket_sla.satisfying(self, (Target.FIRST_RESPONSE,), origin, replied)
+            first = (Target.FIRST_RESPONSE,)
+            self._record_all(ticket_sla.satisfying(self.sla, first, origin.at, replied), origin)
             return
-        replied()
+        self._record_all([replied], origin)
         if self.status is Status.AWAITING_CUSTOMER:
             self._move(Status.IN_PROGRESS, origin)
         elif self.status is Status.RESOLVED:
@@ -244,7 +243,7 @@ class Ticket(ShallowCopied, Aggregate):
     def add_note(self, message_id: UUID, body: str, origin: Origin) -> None:
         require_allowed(Command.NOTE, self.status)
         require_text("body", body, BODY_MAX)
-        self.record(self.NoteAdded, origin, message_id=message_id, body=body)
+        self._record(self.NoteAdded, origin, message_id=message_id, body=body)
 
     def change_status(self, status: Status, origin: Origin) -> None:
         require_allowed(Command.CHANGE_STATUS, self.status)
@@ -255,18 +254,12 @@ class Ticket(ShallowCopied, Aggregate):
         require_allowed(Command.CHANGE_PRIORITY, self.status)
         if priority is self.priority:
             raise InvalidTransition(f"the priority is already {priority.value}")
-        self.record(self.PriorityChanged, origin, priority=priority)
+        self._record(self.PriorityChanged, origin, priority=priority)
 
     def resolve(self, resolution: str, origin: Origin) -> None:
         require_allowed(Command.RESOLVE, self.status)
         require_text("resolution", resolution, BODY_MAX)
-        ticket_sla.resume(self, origin)
-        ticket_sla.satisfying(
-            self,
-            BOTH,
-            origin,
-            lambda: self.record(self.Resolved, origin, resolution=resolution),
-        )
+        self._settle((self.Resolved, {"resolution": resolution}), origin)
 
     def close(self, origin: Origin) -> None:
         """Closing an unresolved ticket settles its open SLA targets as resolving would."""
@@ -274,13 +267,7 @@ class Ticket(ShallowCopied, Aggregate):
         customer = origin.actor.is_customer
         if customer and self.status not in CUSTOMER_CLOSABLE:
             raise InvalidTransition("a customer closes a ticket only to confirm its resolution")
-        ticket_sla.resume(self, origin)
-        ticket_sla.satisfying(
-            self,
-            BOTH,
-            origin,
-            lambda: self.record(self.Closed, origin, reason=_close_reason(origin)),
-        )
+        self._settle((self.Closed, {"reason": _close_reason(origin)}), origin)
 
     def reopen(self, reason: str, origin: Origin, reopen_days: int | None = None) -> None:
         """A customer may reopen a closed ticket only within the department's window."""
@@ -297,7 +284,7 @@ class Ticket(ShallowCopied, Aggregate):
     def check_sla(self, origin: Origin) -> None:
         """Records the warnings and breaches that have fallen due at `origin.at`, once."""
         require_allowed(Command.CHECK_SLA, self.status)
-        ticket_sla.check(self, origin)
+        self._record_all(ticket_sla.check(self.sla, origin.at), origin)
 
     def add_review(self, rating: int, comment: str, origin: Origin) -> None:
         require_allowed(Command.REVIEW, self.status)
@@ -308,7 +295,7 @@ class Ticket(ShallowCopied, Aggregate):
         if len(comment) > BODY_MAX:
             raise InvalidInput("comment", f"comment must be at most {BODY_MAX} characters")
         require_printable("comment", comment)
-        self.record(self.Reviewed, origin, rating=rating, comment=comment)
+        self._record(self.Reviewed, origin, rating=rating, comment=comment)
 
     def visible_messages(self, role: Role) -> list[Message]:
         """Customers never see internal notes."""
@@ -316,18 +303,29 @@ class Ticket(ShallowCopied, Aggregate):
             return [m for m in self.messages if m.kind is MessageKind.REPLY]
         return list(self.messages)
 
-    def record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
-        """Triggers an event with the command's origin, chained to its predecessor."""
+    def _record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
+        """Triggers an event with the command's origin, chained to its predecessor. Only
+        the Ticket's own commands record, so nothing can append past the lifecycle rules."""
         self.trigger_event(event_class, prev_hash=self.head_hash, **who(origin), **fields)
+
+    def _record_all(self, changes: list[Change], origin: Origin) -> None:
+        for event_class, fields in changes:
+            self._record(event_class, origin, **fields)
+
+    def _settle(self, act: Change, origin: Origin) -> None:
+        """Resolving or closing: a paused clock resumes first, so that the verdicts count
+        the time before the pause only."""
+        self._record_all(ticket_sla.resume(self.sla, origin.at), origin)
+        self._record_all(ticket_sla.satisfying(self.sla, BOTH, origin.at, act), origin)
 
     def _move(self, status: Status, origin: Origin) -> None:
         before = self.status
-        self.record(self.StatusChanged, origin, status=status)
-        ticket_sla.status_moved(self, before, origin)
+        self._record(self.StatusChanged, origin, status=status)
+        self._record_all(ticket_sla.status_moved(self.sla, before, status, origin.at), origin)
 
     def _reopen(self, reason: str, origin: Origin) -> None:
-        self.record(self.Reopened, origin, reason=reason)
-        ticket_sla.restart_resolution(self, origin)
+        self._record(self.Reopened, origin, reason=reason)
+        self._record_all(ticket_sla.restart_resolution(self.sla, origin.at, self.status), origin)
 
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:

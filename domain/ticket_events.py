@@ -26,6 +26,6 @@ class TicketEvent(Recorded):
 
     def mutate(self, aggregate: Any) -> Any:
         ticket = super().mutate(aggregate)
-        assert ticket is not None
-        ticket.head_hash = self.digest()
+        if ticket is not None:
+            ticket.head_hash = self.digest()
         return ticket

@@ -1,96 +1,98 @@
-"""How the Ticket's commands move its SLA clock; kept beside `ticket.py` to keep
-the lifecycle readable. Each function records events on the ticket it is given."""
+"""How the Ticket's commands move its SLA clock, as pure functions of the clock: each
+answers the events the Ticket should record (`Change`s), and the Ticket records them.
+Kept beside `ticket.py` to keep the lifecycle readable."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Any
 
-from .sla import BOTH, SLATerms, Target, alarms, deadlines, resumed
-from .values import Origin, Status
+from .sla import BOTH, SLAClock, SLATerms, Target, alarms, deadlines, resumed
+from .sla_events import SLABreached, SLAMet, SLAPaused, SLAResumed, SLAStarted, SLAWarning
+from .ticket_events import TicketEvent
+from .values import Status
 
-if TYPE_CHECKING:
-    from .ticket import Ticket
+Change = tuple[type[TicketEvent], dict[str, Any]]
+"""An event to record: its class and the fields this kind of event says."""
 
 
 def start(
-    ticket: Ticket, terms: SLATerms, origin: Origin, targets: tuple[Target, ...], cycle: int
-) -> None:
-    ticket.record(
-        ticket.SLAStarted,
-        origin,
-        cycle=cycle,
-        terms=terms,
-        deadlines=deadlines(terms, origin.at, targets),
-    )
-    if ticket.sla is not None and ticket.sla.pauses_in(ticket.status):
-        ticket.record(ticket.SLAPaused, origin)
+    terms: SLATerms, at: datetime, status: Status, targets: tuple[Target, ...], cycle: int
+) -> list[Change]:
+    """A clock starting at `at` for targets; paused at once if the status pauses it."""
+    changes: list[Change] = [
+        (SLAStarted, {"cycle": cycle, "terms": terms, "deadlines": deadlines(terms, at, targets)})
+    ]
+    if status in terms.pause_statuses:
+        changes.append((SLAPaused, {}))
+    return changes
 
 
-def status_moved(ticket: Ticket, before: Status, origin: Origin) -> None:
+def status_moved(
+    clock: SLAClock | None, before: Status, after: Status, at: datetime
+) -> list[Change]:
     """Pauses the clock on entering a pausing status, resumes it on leaving one."""
-    clock = ticket.sla
     if clock is None:
-        return
-    was, now = clock.pauses_in(before), clock.pauses_in(ticket.status)
+        return []
+    was, now = clock.pauses_in(before), clock.pauses_in(after)
     if now and not was and clock.paused_since is None:
-        ticket.record(ticket.SLAPaused, origin)
-    elif was and not now:
-        resume(ticket, origin)
+        return [(SLAPaused, {})]
+    if was and not now:
+        return resume(clock, at)
+    return []
 
 
-def resume(ticket: Ticket, origin: Origin) -> None:
-    clock = ticket.sla
-    if clock is not None and clock.paused_since is not None:
-        ticket.record(ticket.SLAResumed, origin, deadlines=resumed(clock, origin.at))
+def resume(clock: SLAClock | None, at: datetime) -> list[Change]:
+    if clock is None or clock.paused_since is None:
+        return []
+    return [(SLAResumed, {"deadlines": resumed(clock, clock.paused_since, at)})]
 
 
 def satisfying(
-    ticket: Ticket, targets: tuple[Target, ...], origin: Origin, act: Callable[[], None]
-) -> None:
-    """Records the act that satisfies targets (a staff reply, a resolution) between
-    its verdicts: a late one first breaches (unless already recorded), one in time is
-    then met. While paused, only the time before the pause counts."""
-    clock = ticket.sla
-    pending = (
-        [] if clock is None else [d for d in clock.deadlines if d.target in targets and not d.done]
-    )
-    counted_until = origin.at if clock is None or clock.paused_since is None else clock.paused_since
-    for d in pending:
-        if counted_until > d.due and not d.breached:
-            ticket.record(ticket.SLABreached, origin, target=d.target, due=d.due)
-    act()
-    for d in pending:
-        if counted_until <= d.due and not d.breached:
-            ticket.record(ticket.SLAMet, origin, target=d.target)
+    clock: SLAClock | None, targets: tuple[Target, ...], at: datetime, act: Change
+) -> list[Change]:
+    """The act that satisfies targets (a staff reply, a resolution) between its
+    verdicts: a late one first breaches (unless already recorded), one in time is then
+    met. While paused, only the time before the pause counts."""
+    if clock is None:
+        return [act]
+    pending = [d for d in clock.deadlines if d.target in targets and not d.done]
+    counted_until = at if clock.paused_since is None else clock.paused_since
+    late = [d for d in pending if counted_until > d.due and not d.breached]
+    in_time = [d for d in pending if counted_until <= d.due and not d.breached]
+    return [
+        *((SLABreached, {"target": d.target, "due": d.due}) for d in late),
+        act,
+        *((SLAMet, {"target": d.target}) for d in in_time),
+    ]
 
 
-def restart_resolution(ticket: Ticket, origin: Origin) -> None:
+def restart_resolution(clock: SLAClock | None, at: datetime, status: Status) -> list[Change]:
     """A reopened ticket starts a new resolution cycle under the same terms."""
-    clock = ticket.sla
-    if clock is not None:
-        start(ticket, clock.terms, origin, (Target.RESOLUTION,), clock.cycle + 1)
+    if clock is None:
+        return []
+    return start(clock.terms, at, status, (Target.RESOLUTION,), clock.cycle + 1)
 
 
-def switch_plan(ticket: Ticket, terms: SLATerms | None, origin: Origin) -> None:
+def switch_plan(
+    clock: SLAClock | None, terms: SLATerms | None, at: datetime, status: Status
+) -> list[Change]:
     """A transfer to a department with another plan starts that plan for the targets
     still open; a department without a plan leaves the current clock running."""
-    clock = ticket.sla
     if terms is None or (clock is not None and clock.terms.plan_id == terms.plan_id):
-        return
+        return []
     open_targets = BOTH if clock is None else tuple(d.target for d in clock.deadlines if not d.done)
-    if open_targets:
-        start(ticket, terms, origin, open_targets, 1 if clock is None else clock.cycle)
+    if not open_targets:
+        return []
+    return start(terms, at, status, open_targets, 1 if clock is None else clock.cycle)
 
 
-def check(ticket: Ticket, origin: Origin) -> None:
-    """The SLA worker's command: records each warning and breach that has fallen due,
-    once; a check with nothing due records nothing."""
-    clock = ticket.sla
+def check(clock: SLAClock | None, at: datetime) -> list[Change]:
+    """The SLA worker's command: each warning and breach that has fallen due, once; a
+    check with nothing due records nothing."""
     if clock is None:
-        return
-    for target, breached in alarms(clock, origin.at):
-        deadline = clock.deadline(target)
-        assert deadline is not None
-        event = ticket.SLABreached if breached else ticket.SLAWarning
-        ticket.record(event, origin, target=target, due=deadline.due)
+        return []
+    return [
+        (SLABreached if breached else SLAWarning, {"target": deadline.target, "due": deadline.due})
+        for deadline, breached in alarms(clock, at)
+    ]

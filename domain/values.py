@@ -38,6 +38,13 @@ STAFF_WORKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
 """Roles that work tickets (the contract's 'agent' column includes supervisors)."""
 
 
+class Effect(StrEnum):
+    """What a command did to its aggregate; the API answers 201 or 200 from it."""
+
+    CREATED = "created"
+    CHANGED = "changed"
+
+
 class MessageKind(StrEnum):
     REPLY = "reply"
     NOTE = "note"

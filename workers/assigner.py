@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.application import HelpDesk, Idempotency, Intent
+from domain.application import HelpDesk
 from domain.assignment import least_loaded, round_robin
 from domain.errors import DomainError
 from domain.lifecycle import ACTIVE
 from domain.organisation import AssignMode, Department
 from domain.people import Person
+from domain.pipeline import Idempotency, Intent
 from domain.ticket import Ticket
 from domain.values import AssignReason, Origin, Role
 from projections.queue.handlers import QueueProjection

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from domain.application import HelpDesk, Idempotency, Intent
+from domain.application import HelpDesk
 from domain.errors import DomainError, NotFound
 from domain.organisation import Department
+from domain.pipeline import Idempotency, Intent
 from domain.values import Origin
 from projections.queue.queries import resolved_before
 from projections.store import NotInstalled, ViewStore

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from domain.application import HelpDesk, Intent
+from domain.application import HelpDesk
 from domain.errors import DomainError
+from domain.pipeline import Intent
 from domain.values import Origin
 from projections.store import NotInstalled, ViewStore
 from projections.timers.queries import due_now

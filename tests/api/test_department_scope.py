@@ -77,7 +77,9 @@ def test_a_ticket_transferred_first_may_then_go_to_the_other_department_agent(
     it_agent: Caller, billing: str, billing_agent: Caller, it_ticket: dict[str, Any]
 ) -> None:
     ok(it_agent.post(path(it_ticket["id"], "transfer"), {"department_id": billing}))
-    assigned = ok(billing_agent.post(path(it_ticket["id"], "assign"), {"agent_id": billing_agent.id}))
+    assigned = ok(
+        billing_agent.post(path(it_ticket["id"], "assign"), {"agent_id": billing_agent.id})
+    )
     assert assigned["assignee_id"] == billing_agent.id
 
 

@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 from ticketing.config import Settings
 
 from ..conftest import FakeClock
-from .conftest import Caller
+from .conftest import Caller, register
 from .helpers import ok, path, problem
 from .sla_fixtures import (
     FIRST_RESPONSE_DUE,
@@ -139,14 +139,26 @@ def test_a_met_clock_has_no_minutes_left_and_no_alarm(
 
 
 def test_the_timers_filter_by_department(
-    desk: Desk, ticket_id: str, admin: Caller, agent: Caller, customer: Caller
+    desk: Desk,
+    ticket_id: str,
+    admin: Caller,
+    office: tuple[dict[str, Any], dict[str, Any]],
+    customer: Caller,
 ) -> None:
     fast = department(admin, "Escalations", plan(admin, "Fast", 15, 60)["id"])
-    other = open_ticket(agent, customer_id=customer.id, department_id=fast["id"])["id"]
+    # An agent of both departments (agents see only their departments' clocks).
+    both = register(
+        admin,
+        "/v1/agents",
+        name="Bo Both",
+        email="bo@example.com",
+        department_ids=[office[1]["id"], fast["id"]],
+    )
+    other = open_ticket(both, customer_id=customer.id, department_id=fast["id"])["id"]
     desk.catch_up()
-    (timer,) = ok(agent.get(f"{TIMERS}?department_id={fast['id']}"))["items"]
+    (timer,) = ok(both.get(f"{TIMERS}?department_id={fast['id']}"))["items"]
     assert (timer["ticket_id"], timer["department_id"]) == (other, fast["id"])
-    assert [t["ticket_id"] for t in ok(agent.get(TIMERS))["items"]] == [other, ticket_id]
+    assert [t["ticket_id"] for t in ok(both.get(TIMERS))["items"]] == [other, ticket_id]
 
 
 def test_an_unknown_sla_state_is_refused(agent: Caller) -> None:

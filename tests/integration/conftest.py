@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.application import HelpDesk, Intent
+from domain.application import HelpDesk
+from domain.pipeline import Intent
 from domain.values import Actor, Origin, Role
 from ticketing.config import Settings
 from ticketing.migrate import migrate

@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 import psycopg
 from psycopg import sql
 
-from domain.application import Intent
+from domain.pipeline import Intent
 from domain.values import Actor, Origin, Priority, Role, Status
 from projections.base import Key, MemoryRows, Projection, Row
 from projections.store import ViewStore
@@ -100,7 +100,7 @@ def register(services: Services, clock: FakeClock, role: Role) -> UUID:
         department_ids=[],
         intent=said(SUPERVISOR, clock),
     )
-    return outcome.aggregate_id
+    return outcome.outcome.aggregate_id
 
 
 def open_ticket(

@@ -169,7 +169,7 @@ def test_a_late_reopen_over_http_is_a_409_invalid_transition(settings: Settings,
             department_ids=[],
             intent=said(ADMIN, clock),
         )
-        customer = Actor(registered.aggregate_id, Role.CUSTOMER)
+        customer = Actor(registered.outcome.aggregate_id, Role.CUSTOMER)
         ticket_id = resolved_ticket(desk, support, customer)
         clock.advance(days=7, minutes=1)
         auto_close(desk)

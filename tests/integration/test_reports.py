@@ -17,9 +17,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.application import HelpDesk, Intent
+from domain.application import HelpDesk
 from domain.calendar import WEEKDAYS, BusinessCalendar
 from domain.organisation import AssignMode, PlanTerms
+from domain.pipeline import Intent
 from domain.values import Actor, Origin, Priority, Role, Status
 from projections.reports.handlers import ReportsProjection
 from projections.reports.queries import daily
@@ -88,7 +89,7 @@ def organisation(desk: HelpDesk) -> tuple[Desk, UUID]:
             role=Role.AGENT,
             department_ids=[department.aggregate_id],
             intent=setup,
-        ).aggregate_id
+        ).outcome.aggregate_id
         for name, department in (("Ann", it), ("Bob", sales))
     )
     return Desk(it.aggregate_id, sales.aggregate_id, ann, bob), topic.aggregate_id

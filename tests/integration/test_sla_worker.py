@@ -17,8 +17,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.application import Intent
 from domain.organisation import AssignMode, PlanTerms
+from domain.pipeline import Intent
 from domain.values import Actor, Origin, Role, Status
 from ticketing.config import Settings
 from ticketing.migrate import migrate

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from uuid import uuid4
 
-from domain.application import HelpDesk, Idempotency
+from domain.application import HelpDesk
+from domain.pipeline import Idempotency
 from domain.ticket import Ticket
 from domain.values import Status
 from ticketing.audit import verify_ticket

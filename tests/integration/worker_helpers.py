@@ -18,8 +18,9 @@ import msgspec
 from aiosmtpd.controller import Controller
 
 from api.org_schemas import DefineDepartment
-from domain.application import HelpDesk, Intent
+from domain.application import HelpDesk
 from domain.organisation import AssignMode, PlanTerms
+from domain.pipeline import Intent
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
 from ticketing.config import Settings
@@ -112,7 +113,7 @@ class Desk:
             department_ids=list(department_ids),
             intent=said(ADMIN, self.clock),
         )
-        return outcome.aggregate_id
+        return outcome.outcome.aggregate_id
 
     def agents(self, department_id: UUID, count: int) -> list[UUID]:
         """Agents of one department, in id order (the round robin's order)."""

@@ -27,7 +27,7 @@ from domain.organisation import (
 )
 from domain.people import Person
 from domain.ticket import Ticket
-from domain.values import Message, MessageKind, Priority, Review, Role, Status
+from domain.values import Effect, Message, MessageKind, Priority, Review, Role, Status
 from tests.builders import (
     AGENT,
     CUSTOMER,
@@ -93,7 +93,7 @@ def _people_and_indexes() -> list[Any]:
         *EmailAddress.claim("ada@example.com", AGENT.id, by).collect_events(),
         *Credential.issue("ab" * 32, AGENT.id, uuid4(), Role.AGENT, by).collect_events(),
         *IdempotencyRecord.remember(
-            uuid4(), "f" * 64, 201, TICKET_ID, 1, origin(CUSTOMER)
+            uuid4(), "f" * 64, Effect.CREATED, TICKET_ID, 1, origin(CUSTOMER)
         ).collect_events(),
     ]
 
@@ -233,3 +233,28 @@ def test_an_old_event_is_upcast_to_the_current_shape(
     again = mapper.to_domain_event(mapper.to_stored_event(fresh))
     assert json.loads(mapper.to_stored_event(fresh).state)["class_version"] == 2
     assert again == fresh
+
+
+@pytest.mark.parametrize(("status_code", "effect"), [(201, Effect.CREATED), (200, Effect.CHANGED)])
+def test_an_idempotency_record_stored_with_an_http_status_reads_as_an_effect(
+    mapper: MsgspecMapper, status_code: int, effect: Effect
+) -> None:
+    # Before version 2 the record kept the HTTP status of the first answer.
+    [new] = IdempotencyRecord.remember(
+        uuid4(), "f" * 64, effect, TICKET_ID, 3, origin(CUSTOMER)
+    ).collect_events()
+    stored = mapper.to_stored_event(new)
+    state = json.loads(stored.state)
+    del state["class_version"], state["effect"]
+    state["status_code"] = status_code
+    old = StoredEvent(
+        originator_id=stored.originator_id,
+        originator_version=stored.originator_version,
+        topic=stored.topic,
+        state=json.dumps(state).encode(),
+    )
+
+    record = mapper.to_domain_event(old).mutate(None)
+
+    assert record.effect is effect
+    assert (record.resource_id, record.resource_version) == (TICKET_ID, 3)

@@ -1,0 +1,60 @@
+"""Where a new ticket goes and which SLA terms it runs under: the help topic sets the
+department, priority and plan, an explicit priority wins, and without either the
+default department takes it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from .errors import NotFound
+from .organisation import DefaultDepartment, Department, HelpTopic, SLAPlan, WorkCalendar
+from .pipeline import CommandPipeline
+from .sla import SLATerms
+from .values import Priority
+
+
+class Routing(CommandPipeline):
+    def route(
+        self, help_topic_id: UUID | None, department_id: UUID | None, priority: Priority | None
+    ) -> tuple[UUID | None, Priority, SLATerms | None]:
+        """Department, priority and SLA terms of a new ticket."""
+        plan_id: UUID | None = None
+        if help_topic_id is not None:
+            topic = self._reference(HelpTopic, help_topic_id, "help_topic_id")
+            department_id = department_id or topic.department_id
+            priority = priority or topic.priority
+            plan_id = topic.sla_plan_id
+        if department_id is None:
+            department_id = self.default_department()
+        if department_id is not None:
+            department = self._reference(Department, department_id, "department_id")
+            plan_id = plan_id or department.sla_plan_id
+        terms = None if plan_id is None else self.sla_terms(plan_id)
+        return department_id, priority or Priority.NORMAL, terms
+
+    def default_department(self) -> UUID | None:
+        try:
+            return self._get(DefaultDepartment, DefaultDepartment.ID).department_id
+        except NotFound:
+            return None
+
+    def department_terms(self, department_id: UUID) -> SLATerms | None:
+        department = self._reference(Department, department_id, "department_id")
+        return None if department.sla_plan_id is None else self.sla_terms(department.sla_plan_id)
+
+    def sla_terms(self, plan_id: UUID) -> SLATerms:
+        """The plan's current version, with its calendar copied in."""
+        plan = self._reference(SLAPlan, plan_id, "sla_plan_id")
+        terms = plan.current
+        calendar = None
+        if terms.calendar_id is not None:
+            calendar = self._get(WorkCalendar, terms.calendar_id).calendar
+        return SLATerms(
+            plan_id=plan.id,
+            plan_version=plan.current_version,
+            first_response_minutes=terms.first_response_minutes,
+            resolution_minutes=terms.resolution_minutes,
+            warn_at_percent=terms.warn_at_percent,
+            pause_statuses=terms.pause_statuses,
+            calendar=calendar,
+        )
