@@ -13,7 +13,8 @@ from domain.errors import DomainError, NotFound
 from domain.organisation import Department
 from domain.values import Origin
 from projections.queue.queries import resolved_before
-from projections.store import NotInstalled, ViewStore
+from projections.registry import NotInstalled
+from projections.view_store import ViewStore
 
 from .actors import AUTO_CLOSER
 

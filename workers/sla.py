@@ -17,8 +17,9 @@ from uuid import UUID, uuid4
 from domain.application import HelpDesk, Intent
 from domain.errors import DomainError
 from domain.values import Origin
-from projections.store import NotInstalled, ViewStore
+from projections.registry import NotInstalled
 from projections.timers.queries import due_now
+from projections.view_store import ViewStore
 
 from .actors import SLA_WORKER
 
