@@ -10,7 +10,7 @@ from litestar.exceptions import ServiceUnavailableException
 
 from domain.errors import InvalidInput
 from projections.base import Projection
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 
 WAIT_SECONDS = 5.0
 

@@ -124,6 +124,12 @@ class Projection:
             handler(batch, event, position)
 
 
+class InsertedTwice(ValueError):
+    """A handler inserted a row whose key is already stored: it should have used `put`.
+    The databases would refuse the same insert (a primary key clash), so the reference
+    store refuses it too, and the unit tests catch the handler bug before the runtime."""
+
+
 class MemoryRows:
     """Rows kept in a dict: the unit tests' store, and the reference for rebuild checks."""
 
@@ -142,7 +148,8 @@ class MemoryRows:
             inserts, upserts, deletes = batch.writes(table)
             stored = self.tables.setdefault(table.name, {})
             for row in inserts:
-                assert table.key_of(row) not in stored, f"{table.name}: inserted twice"
+                if table.key_of(row) in stored:
+                    raise InsertedTwice(f"{table.name}: {table.key_of(row)!r} inserted twice")
             for row in inserts + upserts:
                 stored[table.key_of(row)] = row
             for key in deletes:

@@ -15,7 +15,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.application import HelpDesk
 from domain.tokens import hash_token
 from domain.values import Actor, Role
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 from workers.assigner import Assigner
 from workers.autoclose import AutoCloser
 from workers.leader import AdvisoryLeader

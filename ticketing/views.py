@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from projections.audit.handlers import AuditProjection
 from projections.base import Projection
+from projections.postgres_views import PostgresViews
 from projections.queue.handlers import QueueProjection
 from projections.reports.handlers import ReportsProjection
-from projections.store import PostgresViews, SQLiteViews, ViewStore
+from projections.sqlite_views import SQLiteViews
 from projections.timers.handlers import TimersProjection
+from projections.view_store import ViewStore
 
 from .config import Settings
 from .store import postgres_conninfo

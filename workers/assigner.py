@@ -26,7 +26,7 @@ from domain.ticket import Ticket
 from domain.values import AssignReason, Origin, Role
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import open_counts
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 
 from .actors import ASSIGNER
 from .follower import LogFollower

@@ -14,7 +14,8 @@ from domain.organisation import Department
 from domain.pipeline import Idempotency, Intent
 from domain.values import Origin
 from projections.queue.queries import resolved_before
-from projections.store import NotInstalled, ViewStore
+from projections.registry import NotInstalled
+from projections.view_store import ViewStore
 
 from .actors import AUTO_CLOSER
 

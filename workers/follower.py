@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 
 _log = logging.getLogger("ticketing.workers")
 

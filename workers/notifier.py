@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from domain.application import HelpDesk
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 
 from .follower import WORKER_GENERATION, LogFollower
 from .mail import Mail, compose

@@ -22,7 +22,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 from eventsourcing.utils import get_topic
 
 from projections.base import Projection
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 
 _log = logging.getLogger("ticketing.projections")
 

@@ -18,8 +18,9 @@ from domain.application import HelpDesk
 from domain.errors import DomainError
 from domain.pipeline import Intent
 from domain.values import Origin
-from projections.store import NotInstalled, ViewStore
+from projections.registry import NotInstalled
 from projections.timers.queries import due_now
+from projections.view_store import ViewStore
 
 from .actors import SLA_WORKER
 

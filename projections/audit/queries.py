@@ -8,7 +8,8 @@ from typing import Any
 from domain.errors import InvalidInput
 
 from ..pages import decode_cursor, encode_cursor, split_page
-from ..store import NotInstalled, ViewStore
+from ..registry import NotInstalled
+from ..view_store import ViewStore
 from .handlers import EVENTS, AuditProjection
 
 COLUMNS = tuple(c for c in EVENTS.columns if c != "digest")

@@ -11,7 +11,7 @@ from domain.timefmt import rfc3339
 
 from .. import sla_clock
 from ..pages import decode_cursor, encode_cursor, split_page
-from ..store import ViewStore
+from ..view_store import ViewStore
 from .handlers import TICKETS, QueueProjection
 
 SORTS: dict[str, tuple[str, str, type]] = {

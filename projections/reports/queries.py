@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from ..store import ViewStore
+from ..view_store import ViewStore
 from .handlers import COUNTS, DAILY, DURATIONS, ReportsProjection
 
 FIELDS = (

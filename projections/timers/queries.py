@@ -12,7 +12,7 @@ from domain.timefmt import rfc3339
 
 from .. import sla_clock
 from ..pages import decode_cursor, encode_cursor, split_page
-from ..store import ViewStore
+from ..view_store import ViewStore
 from .handlers import TIMERS, TimersProjection
 
 STATES = ("on_track", "warning", "breached", "paused", "met")

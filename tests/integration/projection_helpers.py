@@ -17,7 +17,7 @@ from psycopg import sql
 from domain.pipeline import Intent
 from domain.values import Actor, Origin, Priority, Role, Status
 from projections.base import Key, MemoryRows, Projection, Row
-from projections.store import ViewStore
+from projections.view_store import ViewStore
 from ticketing.config import Settings
 from ticketing.migrate import migrate
 from ticketing.services import Services, build_services
