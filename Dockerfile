@@ -5,6 +5,8 @@ COPY domain domain
 COPY projections projections
 COPY api api
 COPY workers workers
+COPY readside readside
+COPY wiring wiring
 COPY ticketing ticketing
 RUN pip install --no-cache-dir .
 USER nobody

@@ -10,7 +10,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
 from domain.values import Role
-from ticketing.services import Services
+from wiring.runtime import Runtime
+from wiring.services import Services
 
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
@@ -38,6 +39,7 @@ STAFF_AND_ADMIN = tuple(r for r in Role if r not in (Role.CUSTOMER, Role.SYSTEM)
 
 def create_app(services: Services) -> Litestar:
     counter = RequestCounter()
+    runtime = Runtime(services)
 
     def provide_services() -> Services:
         return services
@@ -81,19 +83,13 @@ def create_app(services: Services) -> Litestar:
         state=State({"services": services}),
         request_max_body_size=MAX_BODY,
         debug=False,
-        on_startup=[lambda: _start_workers(services)],
-        on_shutdown=[services.close],
+        on_startup=[lambda: _start_workers(runtime)],
+        on_shutdown=[runtime.close],
     )
 
 
-def _start_workers(services: Services) -> None:
-    if services.settings.workers_embedded:
-        services.listen_to_log()
-        services.start_workers()
-
-
-def app_from_environment() -> Litestar:
-    """The ASGI factory for servers started outside `ticketing serve`."""
-    from ticketing.services import build_services
-
-    return create_app(build_services())
+def _start_workers(runtime: Runtime) -> None:
+    """In the embedded mode the workers run in the API's process."""
+    if runtime.services.settings.workers_embedded:
+        runtime.listen_to_log()
+        runtime.start_workers()

@@ -16,7 +16,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from domain.values import Actor, Role
-from ticketing.services import Services
+from wiring.services import Services
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ticketing"'}
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/schema")
@@ -35,7 +35,7 @@ class BearerTokens(AbstractAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("a bearer token is required", headers=_CHALLENGE)
         services: Services = connection.app.state.services
-        actor = await anyio.to_thread.run_sync(services.authenticate, token.strip())
+        actor = await anyio.to_thread.run_sync(services.auth.authenticate, token.strip())
         if actor is None:
             raise NotAuthorizedException("the token is not known", headers=_CHALLENGE)
         return AuthenticationResult(user=actor, auth=None)

@@ -14,7 +14,7 @@ from litestar import Request
 from domain.errors import InvalidInput
 from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Actor, Effect, Origin
-from ticketing.services import Services
+from wiring.services import Services
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")

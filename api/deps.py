@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from litestar.di import NamedDependency
 
-from ticketing.services import Services
+from wiring.services import Services
 
 ServicesDep = NamedDependency[Services]

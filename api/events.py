@@ -9,7 +9,6 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from domain.values import Role
-from ticketing.event_feed import feed
 
 from .auth import allow
 from .deps import ServicesDep
@@ -29,9 +28,8 @@ After = Annotated[int, QueryParameter(ge=0, le=2**63 - 1)]
 def event_log(services: ServicesDep, after: After = 0, limit: Limit = 50) -> Page:
     """Every event after a position, oldest first (internal notes included: these roles
     are staff); `next_cursor` is the position to pass as `after` for the next page."""
-    helpdesk = services.helpdesk
     items: list[dict[str, Any]] = [
-        msgspec.to_builtins(i) for i in feed(helpdesk.recorder, helpdesk.mapper, after, limit)
+        msgspec.to_builtins(i) for i in services.feed.after(after, limit)
     ]
     more = len(items) == limit
     return Page(items=items, next_cursor=str(items[-1]["position"]) if more else None)

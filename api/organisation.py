@@ -27,7 +27,7 @@ from domain.pipeline import Outcome
 from domain.timefmt import rfc3339
 from domain.values import Actor, Priority, Role, Status
 from projections.pages import position_cursor
-from ticketing.services import Services
+from wiring.services import Services
 
 from .auth import EVERYONE, allow
 from .commands import answer_headers, intent_for, status_of

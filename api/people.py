@@ -13,7 +13,7 @@ from domain.people import Person
 from domain.timefmt import rfc3339
 from domain.values import Actor, Role
 from projections.pages import position_cursor
-from ticketing.services import Services
+from wiring.services import Services
 
 from .auth import allow
 from .commands import answer_headers, intent_for

@@ -6,7 +6,7 @@ import msgspec
 from litestar import get
 
 from domain.values import Role
-from ticketing.projection_status import ProjectionLag, lags
+from readside.projection_lag import ProjectionLag
 
 from .auth import allow
 from .deps import ServicesDep
@@ -25,4 +25,4 @@ class ProjectionList(msgspec.Struct):
 )
 def projection_status(services: ServicesDep) -> ProjectionList:
     """Each projection's position, and its lag behind the log in events and seconds."""
-    return ProjectionList(items=lags(services))
+    return ProjectionList(items=services.lags())

@@ -7,7 +7,7 @@ from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
 from projections.plain import plain
-from ticketing.store import Positioned
+from readside.event_log import Positioned
 
 from .ticket_schemas import (
     BreachView,

@@ -14,11 +14,9 @@ from domain.errors import InvalidInput, NotFound
 from domain.pipeline import Intent, Outcome
 from domain.ticket import Ticket
 from domain.values import Actor, Role, Status
-from projections.audit.queries import digest_at
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import STATUSES, TicketSearch, search
-from ticketing.audit import verify_ticket
-from ticketing.services import Services
+from wiring.services import Services
 
 from .auth import STAFF, TICKET_READERS, allow
 from .commands import answer_headers, intent_for, status_of
@@ -187,9 +185,7 @@ class TicketController(Controller):
     ) -> Verification:
         """Recomputes the ticket's hash chain from the stored events (without rebuilding the
         ticket, which tampering may have made impossible)."""
-        report = verify_ticket(
-            services.log, ticket_id, lambda position: digest_at(services.views, position)
-        )
+        report = services.verify(ticket_id)
         if report.ok and report.events == 0:
             raise NotFound(f"no ticket {ticket_id}")
         return Verification(

@@ -12,7 +12,6 @@ from litestar import Request, Response, delete, post
 from litestar.params import FromPath, JSONBody
 
 from domain.errors import InvalidInput, NotFound
-from domain.people import Person
 from domain.timefmt import maybe_rfc3339
 from domain.values import Actor, Role
 
@@ -75,7 +74,7 @@ def token_routes(collection: str, roles: tuple[Role, ...], customers: bool) -> l
             person_id, expires, intent_for(request, services, data)
         )
         outcome = issued_token.outcome
-        issued: Person = services.helpdesk.repository.get(person_id, version=outcome.version)
+        issued = services.helpdesk.person(person_id, outcome.version)
         return Response(
             TokenView(
                 token_id=issued.token_ids[-1],

@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.pipeline import Intent
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import Services, build_services
-from ticketing.views import PROJECTIONS
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.runtime import Runtime
+from wiring.services import Services, build_services
+from wiring.views import PROJECTIONS
 from workers.projections import rebuild
 
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -169,7 +170,8 @@ def main() -> None:
         print(f"wrote the log in {wrote:.1f} s ({args.events / wrote:,.0f} events/s)")
         count, raw = raw_read(settings)
         print(f"raw read of the log: {count:,} events in {raw:.2f} s = {count / raw:,.0f} events/s")
-        runner = services.projection_runner()
+        runtime = Runtime(services)
+        runner = runtime.projection_runner()
         for projection in PROJECTIONS:
             started = time.perf_counter()
             rebuild(runner, projection)
@@ -179,8 +181,8 @@ def main() -> None:
                 f"rebuild {projection.name:<6} {took:6.2f} s = {rate:9,.0f} events/s,"
                 f" ratio {rate / (count / raw):.2f} to the raw read"
             )
-        services.listen_to_log()
-        services.start_workers()
+        runtime.listen_to_log()
+        runtime.start_workers()
         lags = sorted(lag_under_load(services, args.seconds, args.threads))
         if lags:
             p = lambda q: lags[min(len(lags) - 1, int(q * len(lags)))] * 1000  # noqa: E731
@@ -189,7 +191,7 @@ def main() -> None:
                 f" p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms,"
                 f" mean {statistics.mean(lags) * 1000:.1f} ms"
             )
-        services.close()
+        runtime.close()
     finally:
         if args.store == "postgres":
             with psycopg.connect(PG, autocommit=True) as conn:

@@ -85,8 +85,15 @@ class PeopleCommands(Routing):
             lambda person: person.revoke_token(token_id, intent.origin),
         )
 
-    def person(self, person_id: UUID) -> Person:
-        return self._get(Person, person_id)
+    def person(self, person_id: UUID, version: int | None = None) -> Person:
+        """A person now, or as they were at `version` (what a replayed answer shows)."""
+        person = self._get(Person, person_id)
+        if version is None or version == person.version:
+            return person
+        if not 1 <= version <= person.version:
+            raise NotFound(f"no version {version} of person {person_id}")
+        old: Person = self.repository.get(person_id, version=version)
+        return old
 
     def authenticate(self, token: str, at: datetime) -> Actor | None:
         """The token's holder, unless the token is unknown, expired or revoked."""

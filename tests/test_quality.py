@@ -25,5 +25,14 @@ def test_code_is_formatted():
 
 
 def test_mypy_passes_strict_on_the_domain():
-    result = _run(str(BIN / "mypy"), "domain", "projections", "api", "workers", "ticketing")
+    result = _run(
+        str(BIN / "mypy"),
+        "domain",
+        "projections",
+        "readside",
+        "workers",
+        "wiring",
+        "api",
+        "ticketing",
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,1 +1,1 @@
-"""Wiring: configuration, the store, the composition root and the command line."""
+"""Entry points: the command line, the ASGI factory and the demo, above the API and the wiring."""

@@ -5,23 +5,20 @@ from __future__ import annotations
 import sys
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
-from eventsourcing.utils import get_topic
-
 from domain.ticket import Ticket
 from projections.audit.queries import digest_at
-
-from .audit import verify_ticket
-from .config import Settings
-from .store import EventLog, open_helpdesk
-from .views import open_views
+from readside.event_log import EventLog
+from readside.verification import verify_ticket
+from wiring.config import Settings
+from wiring.event_store import open_helpdesk
+from wiring.views import open_views
 
 
 def verify_command(settings: Settings, ticket_id: str | None) -> int:
     helpdesk = open_helpdesk(settings)
     views = open_views(settings)
     try:
-        log = EventLog(helpdesk)
+        log = EventLog(helpdesk.recorder, helpdesk.mapper)
         if ticket_id is not None:
             try:
                 ids = [UUID(ticket_id)]
@@ -29,7 +26,7 @@ def verify_command(settings: Settings, ticket_id: str | None) -> int:
                 print(f"ticketing: {ticket_id!r} is not a ticket id", file=sys.stderr)
                 return 2
         else:
-            ids = _all_ticket_ids(helpdesk.recorder)
+            ids = list(log.ids_of(Ticket.Created))
         failed = []
         for done, tid in enumerate(ids, 1):
             report = verify_ticket(log, tid, lambda position: digest_at(views, position))
@@ -44,19 +41,3 @@ def verify_command(settings: Settings, ticket_id: str | None) -> int:
     finally:
         views.close()
         helpdesk.close()
-
-
-def _all_ticket_ids(recorder: ApplicationRecorder) -> list[UUID]:
-
-    topic = get_topic(Ticket.Created)
-    ids: list[UUID] = []
-    after = 0
-    while True:
-        batch = recorder.select_notifications(after, 1000, topics=[topic], inclusive_of_start=False)
-        for n in batch:
-            ids.append(
-                n.originator_id if isinstance(n.originator_id, UUID) else UUID(n.originator_id)
-            )
-            after = n.id
-        if len(batch) < 1000:
-            return ids

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .config import ConfigError, Settings
+from wiring.config import ConfigError, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(settings, args.host, args.port, args.workers)
         if args.command == "migrate":
-            from .migrate import migrate
+            from wiring.migrate import migrate
 
             migrate(settings)
             print(f"tables ready on {_redacted(settings.database_url)}")
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
-    from .migrate import migrate
+    from wiring.migrate import migrate
 
     if not settings.admin_token:
         token = secrets.token_urlsafe(32)
@@ -107,7 +107,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     print(f"ticketing on {_redacted(settings.database_url)}, listening on http://{host}:{port}")
     print(f"OpenAPI: http://{host}:{port}/schema", flush=True)
     uvicorn.run(
-        "api.app:app_from_environment",
+        "ticketing.asgi:app",
         factory=True,
         host=host,
         port=port,

@@ -11,9 +11,9 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from .config import Settings
-from .migrate import migrate
-from .services import build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.services import build_services
 
 _ADMIN = "demo-admin-token"
 

@@ -10,9 +10,9 @@ from typing import IO, Any
 
 import msgspec
 
-from .config import Settings
-from .event_feed import feed
-from .store import open_helpdesk
+from readside.event_feed import EventFeed
+from wiring.config import Settings
+from wiring.event_store import open_helpdesk
 
 COLUMNS = (
     "position",
@@ -38,7 +38,7 @@ def export(settings: Settings, after: int, fmt: str, out: IO[str]) -> int:
         if writer is not None:
             writer.writerow(COLUMNS)
         started, count = time.monotonic(), 0
-        for item in feed(helpdesk.recorder, helpdesk.mapper, after):
+        for item in EventFeed(helpdesk.recorder, helpdesk.mapper).after(after):
             plain: dict[str, Any] = msgspec.to_builtins(item)
             if writer is not None:
                 writer.writerow(

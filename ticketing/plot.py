@@ -11,9 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from projections.reports.queries import daily
-
-from .config import Settings
-from .views import open_views
+from wiring.config import Settings
+from wiring.views import open_views
 
 
 def plot(settings: Settings, since: date, until: date, output: Path) -> int:

@@ -9,15 +9,12 @@ import threading
 import time
 from collections.abc import Callable
 
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.runtime import WORKERS, Runtime
+from wiring.services import build_services
+from wiring.views import PROJECTIONS, projection_named
 from workers.projections import Progress, rebuild
-
-from .config import Settings
-from .migrate import migrate
-from .projection_status import lags
-from .services import build_services
-from .views import PROJECTIONS, projection_named
-
-WORKERS = ("projections", "sla", "notifier", "assigner")
 
 
 def run_worker(settings: Settings, name: str) -> int:
@@ -29,18 +26,18 @@ def run_worker(settings: Settings, name: str) -> int:
         )
         return 2
     migrate(settings)
-    services = build_services(settings)
-    stop = services.stopping
+    runtime = Runtime(build_services(settings))
+    stop = runtime.stopping
 
     def on_signal(signum: int, _: object) -> None:
         print(f"worker: signal {signum}, stopping", file=sys.stderr, flush=True)
         stop.set()
-        services.wake.set()
+        runtime.wake_all()
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    services.listen_to_log()
-    jobs = services.worker_jobs(name)
+    runtime.listen_to_log()
+    jobs = runtime.worker_jobs(name)
     print(f"worker {name}: running", flush=True)
     threads = [threading.Thread(target=job, daemon=True) for job in jobs]
     try:
@@ -50,7 +47,7 @@ def run_worker(settings: Settings, name: str) -> int:
             while thread.is_alive():
                 thread.join(timeout=0.5)
     finally:
-        services.close()
+        runtime.close()
     return 0
 
 
@@ -58,7 +55,7 @@ def status(settings: Settings) -> int:
     services = build_services(settings)
     try:
         print(f"{'projection':<12} {'version':>7} {'position':>10} {'lag':>8} {'seconds':>8}")
-        for lag in lags(services):
+        for lag in services.lags():
             print(
                 f"{lag.name:<12} {lag.version:>7} {lag.position:>10} {lag.lag_events:>8}"
                 f" {lag.lag_seconds:>8.1f}"
@@ -79,7 +76,7 @@ def rebuild_command(settings: Settings, name: str) -> int:
     migrate(settings)
     services = build_services(settings)
     try:
-        runner = services.projection_runner()
+        runner = Runtime(services).projection_runner()
         for projection in chosen:
             started = time.monotonic()
             rebuild(runner, projection, _bar(projection.name))

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from litestar.testing import TestClient
 
 from api.app import create_app
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.services import build_services
 
 from ..conftest import FakeClock
 from .conftest import Caller, register

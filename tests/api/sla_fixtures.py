@@ -12,9 +12,10 @@ from typing import Any
 from litestar.testing import TestClient
 
 from api.app import create_app
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import Services, build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.runtime import Runtime
+from wiring.services import Services, build_services
 from workers.projections import ProjectionRunner
 
 from ..conftest import FakeClock
@@ -53,7 +54,7 @@ class Desk:
         """Lets the SLA worker look at the caught-up timers `times` times."""
         for _ in range(times):
             self.catch_up()
-            self.services.sla_worker().tick()
+            Runtime(self.services).sla_worker().tick()
         self.catch_up()
 
 
@@ -62,7 +63,7 @@ def desk_for(settings: Settings, clock: FakeClock) -> Iterator[Desk]:
     settings = replace(settings, embedded_workers=False)
     migrate(settings)
     services = build_services(settings, clock=clock)
-    runner = services.projection_runner()
+    runner = Runtime(services).projection_runner()
     runner.start()
     with TestClient(create_app(services)) as client:
         yield Desk(services, client, runner)

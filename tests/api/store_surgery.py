@@ -11,7 +11,7 @@ from uuid import UUID
 
 import psycopg
 
-from ticketing.config import Settings, sqlite_path
+from wiring.config import Settings, sqlite_path
 
 
 class Store:

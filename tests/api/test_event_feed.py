@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import TestClient
 
 from domain.tokens import hash_token
-from ticketing.config import Settings
+from wiring.config import Settings
 
 from ..conftest import FakeClock
 from .conftest import Caller

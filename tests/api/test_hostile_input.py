@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from ticketing.config import Settings
+from wiring.config import Settings
 
 from .conftest import Caller, register
 from .helpers import history_of, ok, path, problem

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from ticketing.config import Settings
+from wiring.config import Settings
 
 from ..conftest import ADMIN_TOKEN, FakeClock
 from .conftest import Caller

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from ticketing.config import Settings
+from wiring.config import Settings
 
 from ..conftest import FakeClock
 from .conftest import Caller, register

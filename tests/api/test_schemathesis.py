@@ -19,9 +19,9 @@ from schemathesis import GenerationMode
 from schemathesis.python import asgi
 
 from api.app import create_app
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.services import build_services
 
 from ..conftest import ADMIN_TOKEN, FakeClock
 from .helpers import PROBLEM_KEYS

@@ -16,8 +16,9 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
-from ticketing.config import Settings
-from ticketing.services import build_services
+from wiring.config import Settings
+from wiring.runtime import Runtime
+from wiring.services import build_services
 
 from ..conftest import FakeClock
 from .conftest import Caller
@@ -51,7 +52,7 @@ def worked(
     types = [item["type"] for item in history_of(auditor, ticket["id"])]
     assert types == ["Created", "Replied", "Replied", "Replied"]
     services = build_services(replace(settings, embedded_workers=False), clock=clock)
-    runner = services.projection_runner()
+    runner = Runtime(services).projection_runner()
     runner.start()
     while runner.step():
         pass

@@ -10,9 +10,9 @@ import pytest
 from domain.application import HelpDesk
 from domain.pipeline import Intent
 from domain.values import Actor, Origin, Role
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.store import open_helpdesk
+from wiring.config import Settings
+from wiring.event_store import open_helpdesk
+from wiring.migrate import migrate
 
 from ..conftest import FakeClock
 

@@ -18,11 +18,11 @@ from domain.pipeline import Intent
 from domain.values import Actor, Origin, Priority, Role, Status
 from projections.base import Key, MemoryRows, Projection, Row
 from projections.view_store import ViewStore
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import Services, build_services
-from ticketing.store import postgres_conninfo
-from ticketing.views import PROJECTIONS
+from wiring.config import Settings
+from wiring.event_store import postgres_conninfo
+from wiring.migrate import migrate
+from wiring.services import Services, build_services
+from wiring.views import PROJECTIONS
 from workers.projections import ProjectionRunner
 
 from ..conftest import FakeClock

@@ -13,8 +13,8 @@ import pytest
 from domain.organisation import AssignMode
 from domain.ticket import Ticket
 from domain.values import AssignReason, Role
-from ticketing.config import Settings
-from ticketing.services import ASSIGNER_LOCK
+from wiring.config import Settings
+from wiring.services import ASSIGNER_LOCK
 from workers.assigner import Assigner
 
 from ..conftest import FakeClock

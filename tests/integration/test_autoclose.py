@@ -16,8 +16,9 @@ from api.app import create_app
 from domain.errors import InvalidTransition
 from domain.ticket import Ticket
 from domain.values import Actor, Role, Status
-from ticketing.config import Settings
-from ticketing.services import build_services
+from wiring.config import Settings
+from wiring.runtime import Runtime
+from wiring.services import build_services
 from workers.actors import AUTO_CLOSER
 
 from ..conftest import FakeClock
@@ -39,7 +40,7 @@ def resolved_ticket(desk: Desk, department_id: UUID, customer: Actor | None = No
 def auto_close(desk: Desk) -> int:
     """One tick of the auto-closer on up-to-date read models."""
     desk.catch_up()
-    closed = desk.services.auto_closer().tick()
+    closed = Runtime(desk.services).auto_closer().tick()
     desk.catch_up()
     return closed
 

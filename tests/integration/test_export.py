@@ -30,10 +30,10 @@ from psycopg import sql
 
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
-from ticketing.config import Settings
 from ticketing.export import COLUMNS
-from ticketing.migrate import migrate
-from ticketing.services import Services, build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.services import Services, build_services
 
 TICKETS, PER_TICKET = 1_000, 100
 EVENTS = TICKETS * PER_TICKET

@@ -14,7 +14,8 @@ import pytest
 from domain.organisation import AssignMode
 from domain.ticket import Ticket
 from domain.values import Actor, Role
-from ticketing.config import Settings
+from wiring.config import Settings
+from wiring.runtime import Runtime
 from workers.notifier import MAX_BACKOFF
 
 from ..conftest import FakeClock
@@ -59,7 +60,7 @@ def customer(desk: Desk) -> Actor:
 
 def notify(desk: Desk) -> None:
     """The notifier composes everything logged so far and sends what is due."""
-    drain(desk.services.notifier().step)
+    drain(Runtime(desk.services).notifier().step)
 
 
 def number(desk: Desk, ticket_id: UUID) -> str:
@@ -170,7 +171,7 @@ def test_department_agents_and_supervisors_get_sla_warnings_and_breaches(
     staff = [*desk.agents(support, 2), desk.person(Role.SUPERVISOR)]
     outsider = desk.person(Role.AGENT, sales)
     ticket_id = desk.open_ticket(customer, support)
-    sla = desk.services.sla_worker()
+    sla = Runtime(desk.services).sla_worker()
     # 50 of 60 minutes: the first response is late enough to warn; 61: it is breached.
     for minutes in (50, 11):
         desk.clock.advance(minutes=minutes)
@@ -196,7 +197,7 @@ def test_mail_waits_while_smtp_is_down_and_arrives_once_when_it_is_back(
     (agent,) = desk.agents(support, 1)
     ticket_id = desk.open_ticket(customer, support)
     desk.assign_new_work()
-    notifier = desk.services.notifier()
+    notifier = Runtime(desk.services).notifier()
     drain(notifier.step)
     # The server goes down: the reply and the resolution are composed and wait.
     smtp.stop()
@@ -212,7 +213,7 @@ def test_mail_waits_while_smtp_is_down_and_arrives_once_when_it_is_back(
     desk.clock.advance(seconds=MAX_BACKOFF.total_seconds() + 1)
     drain(notifier.step)
     notifier.send_due()
-    drain(desk.services.notifier().step)
+    drain(Runtime(desk.services).notifier().step)
 
     assert notifier.pending() == 0
     assert Counter(smtp.message_ids()) == Counter(
@@ -233,7 +234,7 @@ def test_an_unreachable_smtp_server_holds_up_no_composing(settings: Settings, cl
         tickets = [desk.open_ticket(customer, support) for _ in range(3)]
         for ticket_id in tickets:
             desk.helpdesk.reply(ticket_id, "Which browser?", said(SUPERVISOR, clock))
-        notifier = services.notifier()
+        notifier = Runtime(services).notifier()
 
         drain(notifier.step)
 

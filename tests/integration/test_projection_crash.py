@@ -16,9 +16,9 @@ from typing import IO
 
 import pytest
 
-from ticketing.config import Settings
-from ticketing.services import Services
-from ticketing.views import PROJECTIONS
+from wiring.config import Settings
+from wiring.services import Services
+from wiring.views import PROJECTIONS
 from workers.projections import rebuild
 
 from ..conftest import FakeClock

@@ -16,10 +16,11 @@ from domain.values import Actor, Role
 from projections.audit.handlers import EVENTS, AuditProjection
 from projections.queue.handlers import TICKETS, QueueProjection
 from projections.queue.queries import STATUSES, QueueQuery, page
-from ticketing.config import Settings
-from ticketing.services import Services
-from ticketing.store import postgres_conninfo
-from ticketing.views import PROJECTIONS
+from wiring.config import Settings
+from wiring.event_store import postgres_conninfo
+from wiring.runtime import Runtime
+from wiring.services import Services
+from wiring.views import PROJECTIONS
 from workers.projections import ProjectionRunner, rebuild, relevant
 
 from ..conftest import FakeClock
@@ -263,7 +264,7 @@ def test_a_new_schema_version_rebuilds_on_start(
     services: Services, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ):
     busy_desk(services, clock, tickets=8)
-    runner = services.projection_runner()
+    runner = Runtime(services).projection_runner()
     runner.start()
     catch_up(runner)
     rows = live(services, QueueProjection)

@@ -24,8 +24,9 @@ from domain.pipeline import Intent
 from domain.values import Actor, Origin, Priority, Role, Status
 from projections.reports.handlers import ReportsProjection
 from projections.reports.queries import daily
-from ticketing.config import Settings
-from ticketing.services import Services
+from wiring.config import Settings
+from wiring.runtime import Runtime
+from wiring.services import Services
 from workers.projections import ProjectionRunner, rebuild
 
 from ..conftest import FakeClock
@@ -229,7 +230,7 @@ def worked(
 ) -> Iterator[tuple[Services, Desk, ProjectionRunner]]:
     with opened(settings, clock) as services:
         people = work(services.helpdesk)
-        runner = services.projection_runner()
+        runner = Runtime(services).projection_runner()
         runner.start()
         while runner.step():
             pass

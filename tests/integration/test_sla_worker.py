@@ -20,9 +20,10 @@ import pytest
 from domain.organisation import AssignMode, PlanTerms
 from domain.pipeline import Intent
 from domain.values import Actor, Origin, Role, Status
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import SLA_LOCK, Services, build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.runtime import Runtime
+from wiring.services import SLA_LOCK, Services, build_services
 
 from ..conftest import FakeClock
 
@@ -53,8 +54,7 @@ def build(settings: Settings, clock: FakeClock) -> Iterator[Build]:
 
     yield services
     for each in opened:
-        if not each.stopping.is_set():
-            each.close()
+        each.close()
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def ticket_under_plan(services: Services, clock: FakeClock) -> UUID:
 
 
 def catch_up(services: Services) -> None:
-    runner = services.projection_runner()
+    runner = Runtime(services).projection_runner()
     runner.start()
     while runner.step():
         pass
@@ -184,7 +184,8 @@ def test_only_one_of_two_processes_leads_the_sla_worker(
     pg_settings: Settings, clock: FakeClock
 ) -> None:
     migrate(pg_settings)
-    one, other = build_services(pg_settings, clock), build_services(pg_settings, clock)
+    one = Runtime(build_services(pg_settings, clock))
+    other = Runtime(build_services(pg_settings, clock))
     try:
         leaders = [one.leader(SLA_LOCK), other.leader(SLA_LOCK)]
         answers = together(leaders)
@@ -195,9 +196,8 @@ def test_only_one_of_two_processes_leads_the_sla_worker(
         (one, other)[leader].close()
         assert eventually(leaders[1 - leader])
     finally:
-        for services in (one, other):
-            if not services.stopping.is_set():
-                services.close()
+        for runtime in (one, other):
+            runtime.close()
 
 
 @pytest.mark.postgres
@@ -205,7 +205,8 @@ def test_the_leadership_passes_on_when_the_leaders_lock_is_closed(
     pg_settings: Settings, clock: FakeClock
 ) -> None:
     migrate(pg_settings)
-    one, other = build_services(pg_settings, clock), build_services(pg_settings, clock)
+    one = Runtime(build_services(pg_settings, clock))
+    other = Runtime(build_services(pg_settings, clock))
     try:
         leading, waiting = one.leader(SLA_LOCK), other.leader(SLA_LOCK)
         assert (leading(), waiting()) == (True, False)
@@ -223,7 +224,8 @@ def test_another_lock_key_does_not_contend_for_the_sla_leadership(
     pg_settings: Settings, clock: FakeClock
 ) -> None:
     migrate(pg_settings)
-    one, other = build_services(pg_settings, clock), build_services(pg_settings, clock)
+    one = Runtime(build_services(pg_settings, clock))
+    other = Runtime(build_services(pg_settings, clock))
     try:
         assert one.leader(SLA_LOCK)() is True
         assert other.leader(SLA_LOCK + 1)() is True

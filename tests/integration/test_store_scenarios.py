@@ -9,10 +9,10 @@ from domain.application import HelpDesk
 from domain.pipeline import Idempotency
 from domain.ticket import Ticket
 from domain.values import Status
-from ticketing.audit import verify_ticket
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.store import EventLog, open_helpdesk
+from readside.verification import verify_ticket
+from wiring.config import Settings
+from wiring.event_store import EventLog, open_helpdesk
+from wiring.migrate import migrate
 
 from ..conftest import FakeClock
 from .conftest import AGENT, CUSTOMER, intent, open_ticket

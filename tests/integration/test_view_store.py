@@ -14,8 +14,8 @@ import pytest
 from projections.queue.handlers import TICKETS, QueueProjection
 from projections.registry import NotInstalled
 from projections.view_store import ViewStore
-from ticketing.config import Settings
-from ticketing.views import open_views
+from wiring.config import Settings
+from wiring.views import open_views
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,9 +23,10 @@ from domain.organisation import AssignMode, PlanTerms
 from domain.pipeline import Intent
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
-from ticketing.config import Settings
-from ticketing.migrate import migrate
-from ticketing.services import Services, build_services
+from wiring.config import Settings
+from wiring.migrate import migrate
+from wiring.runtime import Runtime
+from wiring.services import Services, build_services
 from workers.actors import ASSIGNER
 from workers.projections import ProjectionRunner
 
@@ -158,14 +159,14 @@ class Desk:
     def catch_up(self) -> None:
         """Brings every read model up to the log's head."""
         if self.runner is None:
-            self.runner = self.services.projection_runner()
+            self.runner = Runtime(self.services).projection_runner()
             self.runner.start()
         drain(self.runner.step)
 
     def assign_new_work(self, assigner: Any = None) -> None:
         """The assigner acts on everything logged so far, on fresh read models."""
         self.catch_up()
-        drain((assigner or self.services.assigner()).step)
+        drain((assigner or Runtime(self.services).assigner()).step)
         self.catch_up()
 
 

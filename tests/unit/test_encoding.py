@@ -40,7 +40,7 @@ from tests.builders import (
     origin,
     replay,
 )
-from ticketing.encoding import MsgspecMapper
+from wiring.encoding import MsgspecMapper
 
 AGGREGATES = (
     Ticket,

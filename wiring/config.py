@@ -48,7 +48,7 @@ class Settings:
         """The eventsourcing library's settings for this store (tables are created by `migrate`)."""
         common = {
             "PERSISTENCE_MODULE": "",
-            "MAPPER_TOPIC": "ticketing.encoding:MsgspecMapper",
+            "MAPPER_TOPIC": "wiring.encoding:MsgspecMapper",
             "AGGREGATE_CACHE_MAXSIZE": "2000",
         }
         if self.is_sqlite:

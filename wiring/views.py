@@ -12,7 +12,7 @@ from projections.timers.handlers import TimersProjection
 from projections.view_store import ViewStore
 
 from .config import Settings
-from .store import postgres_conninfo
+from .event_store import postgres_conninfo
 
 PROJECTIONS: tuple[type[Projection], ...] = (
     QueueProjection,

@@ -1,5 +1,4 @@
-"""The event store: opening the application on the configured database, creating
-its tables once, and the reads of the log that the library does not offer."""
+"""Reads of the log with global positions, which the library's repository omits."""
 
 from __future__ import annotations
 
@@ -9,42 +8,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
 from psycopg import sql
 
-from domain.application import HelpDesk
 from domain.ticket import Ticket
 
-from .config import Settings, sqlite_path
 
-
-def open_helpdesk(settings: Settings, **overrides: Any) -> HelpDesk:
-    """The application on the configured store, with table creation off:
-    `migrate` creates the tables once, before any server or worker starts."""
-    env = settings.store_env() | {"CREATE_TABLE": "no"}
-    return HelpDesk(env=env, **overrides)
-
-
-def create_event_tables(settings: Settings) -> None:
-    """The log's and the snapshots' tables (the library's `CREATE TABLE IF NOT EXISTS`)."""
-    if settings.is_sqlite:
-        sqlite_path(settings.database_url).parent.mkdir(parents=True, exist_ok=True)
-    HelpDesk(env=settings.store_env() | {"CREATE_TABLE": "yes"}).close()
-
-
-def postgres_conninfo(settings: Settings) -> str:
-    env = settings.store_env()
-    return psycopg.conninfo.make_conninfo(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=env["POSTGRES_CONNECT_TIMEOUT"],
-    )
+class NotATicketEvent(LookupError):
+    """A ticket's stream holds an event of another kind: the store was tampered with."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +30,13 @@ class Positioned:
 
 
 class EventLog:
-    """Reads of the log with global positions, which the library's repository omits."""
-
-    def __init__(self, app: HelpDesk) -> None:
-        self.app = app
-        self.recorder = app.recorder
+    def __init__(self, recorder: ApplicationRecorder, mapper: Mapper[Any]) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
 
     def history(self, ticket_id: UUID) -> Iterator[Positioned]:
+        """A ticket's events oldest first, each with its position; `NotATicketEvent` or
+        the mapper's error when a stored event is no longer a ticket's."""
         for row in self._rows(ticket_id):
             stored = StoredEvent(
                 originator_id=ticket_id,
@@ -70,8 +44,9 @@ class EventLog:
                 topic=row["topic"],
                 state=bytes(row["state"]),
             )
-            event = self.app.mapper.to_domain_event(stored)
-            assert isinstance(event, Ticket.Event)
+            event = self.mapper.to_domain_event(stored)
+            if not isinstance(event, Ticket.Event):
+                raise NotATicketEvent(f"{row['topic']} in the stream of ticket {ticket_id}")
             yield Positioned(row["notification_id"], event)
 
     def first_after(self, position: int) -> datetime | None:
@@ -79,13 +54,28 @@ class EventLog:
         found = self.recorder.select_notifications(position, 1, inclusive_of_start=False)
         if not found:
             return None
-        event = self.app.mapper.to_domain_event(found[0])
+        event = self.mapper.to_domain_event(found[0])
         timestamp: datetime = event.timestamp  # type: ignore[attr-defined]
         return timestamp
 
     def head(self) -> int:
         """The position of the newest event, 0 for an empty log; raises if the store is down."""
         return self.recorder.max_notification_id() or 0
+
+    def ids_of(self, created: type[Any]) -> Iterator[UUID]:
+        """The ids of every aggregate created by events of one class, in log order."""
+        topic = get_topic(created)
+        after = 0
+        while True:
+            batch = self.recorder.select_notifications(
+                after, 1000, topics=[topic], inclusive_of_start=False
+            )
+            for n in batch:
+                after = n.id
+                originator = n.originator_id
+                yield originator if isinstance(originator, UUID) else UUID(originator)
+            if len(batch) < 1000:
+                return
 
     def _rows(self, ticket_id: UUID) -> list[Any]:
         recorder = self.recorder

@@ -1,21 +1,13 @@
-"""The composition root: one place that builds the store, the application, the read
-models and the workers; the API and each worker start from it, tests override pieces."""
+"""The running part of a process: the workers' threads, what wakes them, leadership of
+the single-active workers, and an orderly stop."""
 
 from __future__ import annotations
 
-import hmac
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from uuid import UUID, uuid5
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from domain.application import HelpDesk
-from domain.tokens import hash_token
-from domain.values import Actor, Role
-from projections.view_store import ViewStore
 from workers.assigner import Assigner
 from workers.autoclose import AutoCloser
 from workers.leader import AdvisoryLeader
@@ -24,40 +16,26 @@ from workers.projections import ProjectionRunner
 from workers.sla import SLAWorker, every_second
 from workers.wakeup import start_listener
 
-from .config import Settings
-from .store import EventLog, open_helpdesk, postgres_conninfo
-from .views import PROJECTIONS, open_views
+from .event_store import postgres_conninfo
+from .services import Services
+from .views import PROJECTIONS
 
 SLA_LOCK = 7_305_002
 ASSIGNER_LOCK = 7_305_003
 NOTIFIER_LOCK = 7_305_004
 """Advisory lock keys of the single-active workers."""
-BOOTSTRAP_ADMIN_ID = uuid5(UUID("3f1c8f0e-7c59-4a39-9d0c-5a1d8a6f2b10"), "bootstrap-admin")
+WORKERS = ("projections", "sla", "notifier", "assigner")
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class Services:
-    settings: Settings
-    helpdesk: HelpDesk
-    views: ViewStore
-    clock: Callable[[], datetime] = utc_now
-    log: EventLog = field(init=False)
-    wake: threading.Event = field(default_factory=threading.Event)
-    _wakes: list[threading.Event] = field(default_factory=list)
-    stopping: threading.Event = field(default_factory=threading.Event)
-    _threads: list[threading.Thread] = field(default_factory=list)
-    _closers: list[Callable[[], None]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.log = EventLog(self.helpdesk)
-        token = self.settings.admin_token
-        self._admin_hash = hash_token(token) if token else None
-        self._wakes.append(self.wake)
-        self.helpdesk.on_saved.append(self.wake_all)
+class Runtime:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.stopping = threading.Event()
+        self.wake = threading.Event()
+        self._wakes = [self.wake]
+        self._threads: list[threading.Thread] = []
+        self._closers: list[Callable[[], None]] = []
+        services.helpdesk.on_saved.append(self.wake_all)
 
     def wake_all(self) -> None:
         """The log grew: every follower in this process looks at it now."""
@@ -69,31 +47,25 @@ class Services:
         self._wakes.append(wake)
         return wake
 
-    def authenticate(self, token: str) -> Actor | None:
-        """The bootstrap admin's token is compared in constant time; others by their hash."""
-        token_hash = hash_token(token)
-        if self._admin_hash is not None and hmac.compare_digest(token_hash, self._admin_hash):
-            return Actor(BOOTSTRAP_ADMIN_ID, Role.ADMIN)
-        return self.helpdesk.authenticate(token, self.clock())
-
     def projection_runner(self) -> ProjectionRunner:
+        helpdesk = self.services.helpdesk
         return ProjectionRunner(
-            self.helpdesk.recorder, self.helpdesk.mapper, self.views, PROJECTIONS, self.wake
+            helpdesk.recorder, helpdesk.mapper, self.services.views, PROJECTIONS, self.wake
         )
 
     def sla_worker(self) -> SLAWorker:
-        return SLAWorker(self.helpdesk, self.views, self.clock)
+        return SLAWorker(self.services.helpdesk, self.services.views, self.services.clock)
 
     def auto_closer(self) -> AutoCloser:
-        return AutoCloser(self.helpdesk, self.views, self.clock)
+        return AutoCloser(self.services.helpdesk, self.services.views, self.services.clock)
 
     def assigner(self) -> Assigner:
-        return Assigner(self.helpdesk, self.views, self.clock, wake=self._new_wake())
+        s = self.services
+        return Assigner(s.helpdesk, s.views, s.clock, wake=self._new_wake())
 
     def notifier(self) -> Notifier:
-        return Notifier(
-            self.helpdesk, self.views, self.clock, self.settings.smtp_url, wake=self._new_wake()
-        )
+        s = self.services
+        return Notifier(s.helpdesk, s.views, s.clock, s.settings.smtp_url, wake=self._new_wake())
 
     def worker_jobs(self, name: str) -> list[Callable[[], None]]:
         """The long-running loops of a worker (`all`: every one), each to run in a thread.
@@ -117,9 +89,9 @@ class Services:
     def leader(self, key: int) -> Callable[[], bool]:
         """Leadership for a single-active worker: an advisory lock on PostgreSQL; in the
         embedded mode there is only this process."""
-        if self.settings.is_sqlite:
+        if self.services.settings.is_sqlite:
             return lambda: True
-        leader = AdvisoryLeader(postgres_conninfo(self.settings), key)
+        leader = AdvisoryLeader(postgres_conninfo(self.services.settings), key)
         self._closers.append(leader.close)
         return leader
 
@@ -127,44 +99,38 @@ class Services:
         """Runs the projections and every worker in this process (the embedded mode)."""
         self.projection_runner().start()
         for n, job in enumerate(self.worker_jobs("all")):
-            self._spawn(f"worker-{n}", job)
+            self.spawn(f"worker-{n}", job)
 
     def listen_to_log(self) -> None:
         """On PostgreSQL, wake the followers on every insert, from any process."""
-        recorder = self.helpdesk.recorder
+        recorder = self.services.helpdesk.recorder
         if isinstance(recorder, PostgresApplicationRecorder):
             self._threads.append(
                 start_listener(
-                    postgres_conninfo(self.settings),
+                    postgres_conninfo(self.services.settings),
                     recorder.channel_name,
                     self.wake_all,
                     self.stopping,
                 )
             )
 
-    def close(self) -> None:
+    def spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Lets every thread finish the batch in hand, then releases leadership; a
+        second call does nothing."""
+        if self.stopping.is_set():
+            return
         self.stopping.set()
         self.wake_all()
         for thread in self._threads:
             thread.join(timeout=10)
         for close in self._closers:
             close()
-        self.views.close()
-        self.helpdesk.close()
 
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads.append(thread)
-
-
-def build_services(
-    settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
-) -> Services:
-    settings = settings or Settings.from_environment()
-    return Services(
-        settings=settings,
-        helpdesk=open_helpdesk(settings),
-        views=open_views(settings),
-        clock=clock,
-    )
+    def close(self) -> None:
+        self.stop()
+        self.services.close()

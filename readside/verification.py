@@ -11,7 +11,7 @@ from eventsourcing.utils import TopicError
 
 from domain import chain
 
-from .store import EventLog
+from .event_log import EventLog, NotATicketEvent
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def verify_ticket(
             expected_hash = head
             expected_version += 1
             count += 1
-    except (MapperDeserialisationError, TopicError, AssertionError):
+    except (MapperDeserialisationError, TopicError, NotATicketEvent):
         return ChainReport(False, count, head, expected_version, "a stored event no longer decodes")
     witness = recorded(last_position) if count else None
     if witness is not None and witness != head:

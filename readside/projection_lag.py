@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import datetime
 
 import msgspec
 
-from .views import PROJECTIONS
+from projections.base import Projection
+from projections.view_store import ViewStore
 
-if TYPE_CHECKING:
-    from .services import Services
+from .event_log import EventLog
 
 
 class ProjectionLag(msgspec.Struct):
@@ -22,16 +23,19 @@ class ProjectionLag(msgspec.Struct):
     lag_seconds: float
 
 
-def lags(services: Services) -> list[ProjectionLag]:
-    head = services.log.head()
-    now = services.clock()
+def lags(
+    log: EventLog, views: ViewStore, projections: Sequence[type[Projection]], now: datetime
+) -> list[ProjectionLag]:
+    """How far each projection is behind the log: in events, and in seconds since the
+    oldest event it has not processed yet."""
+    head = log.head()
     answer = []
-    for projection in PROJECTIONS:
-        live = services.views.live(projection.name)
-        position = services.views.position(projection.name)
+    for projection in projections:
+        live = views.live(projection.name)
+        position = views.position(projection.name)
         seconds = 0.0
         if position < head:
-            waiting = services.log.first_after(position)
+            waiting = log.first_after(position)
             if waiting is not None:
                 seconds = max(0.0, (now - waiting).total_seconds())
         answer.append(

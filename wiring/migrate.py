@@ -14,7 +14,7 @@ import psycopg
 from workers.notifier import OUTBOX
 
 from .config import Settings
-from .store import create_event_tables, postgres_conninfo
+from .event_store import create_event_tables, postgres_conninfo
 from .views import PROJECTIONS, open_views
 
 _MIGRATION_LOCK = 7_305_001

@@ -25,10 +25,20 @@ _INTERNAL = {
 BATCH = 500
 
 
+class EventFeed:
+    def __init__(self, recorder: ApplicationRecorder, mapper: Mapper[Any]) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
+
+    def after(self, position: int, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Events after a position, oldest first, each as plain data (all of them when
+        `limit` is None, read in batches)."""
+        return feed(self.recorder, self.mapper, position, limit)
+
+
 def feed(
     recorder: ApplicationRecorder, mapper: Mapper[Any], after: int, limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Events after a position, oldest first, each as plain data."""
     given = 0
     while limit is None or given < limit:
         batch = recorder.select_notifications(after, BATCH, inclusive_of_start=False)

@@ -1,0 +1,1 @@
+"""Wiring: configuration, the stores, and the composition root; it never imports `api`."""

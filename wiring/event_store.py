@@ -1,0 +1,38 @@
+"""The event store: opening the application on the configured database, and creating
+its tables once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from domain.application import HelpDesk
+
+from .config import Settings, sqlite_path
+
+
+def open_helpdesk(settings: Settings, **overrides: Any) -> HelpDesk:
+    """The application on the configured store, with table creation off:
+    `migrate` creates the tables once, before any server or worker starts."""
+    env = settings.store_env() | {"CREATE_TABLE": "no"}
+    return HelpDesk(env=env, **overrides)
+
+
+def create_event_tables(settings: Settings) -> None:
+    """The log's and the snapshots' tables (the library's `CREATE TABLE IF NOT EXISTS`)."""
+    if settings.is_sqlite:
+        sqlite_path(settings.database_url).parent.mkdir(parents=True, exist_ok=True)
+    HelpDesk(env=settings.store_env() | {"CREATE_TABLE": "yes"}).close()
+
+
+def postgres_conninfo(settings: Settings) -> str:
+    env = settings.store_env()
+    return psycopg.conninfo.make_conninfo(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=env["POSTGRES_CONNECT_TIMEOUT"],
+    )
