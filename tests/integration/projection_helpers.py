@@ -126,7 +126,8 @@ def busy_desk(services: Services, clock: FakeClock, tickets: int) -> None:
     """Tickets worked through every kind of ticket event, each a little differently."""
     desk = services.helpdesk
     first = Actor(register(services, clock, Role.AGENT), Role.AGENT)
-    other = Actor(register(services, clock, Role.AGENT), Role.AGENT)
+    # A supervisor: the tickets transferred to another department may still be given to them.
+    other = Actor(register(services, clock, Role.SUPERVISOR), Role.SUPERVISOR)
     for n in range(tickets):
         agent = first
         customer = Actor(uuid4(), Role.CUSTOMER)
@@ -144,7 +145,7 @@ def busy_desk(services: Services, clock: FakeClock, tickets: int) -> None:
         if n % 5 == 0:
             desk.assign(ticket, None, said(SUPERVISOR, clock))
             desk.assign(ticket, other.id, said(SUPERVISOR, clock))
-            agent = other  # agents see the tickets assigned to them
+            agent = other
         if n % 7 == 6:
             continue  # left in progress
         desk.resolve(ticket, "Replaced the fuser.", said(agent, clock))

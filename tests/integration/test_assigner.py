@@ -14,7 +14,7 @@ from domain.organisation import AssignMode
 from domain.ticket import Ticket
 from domain.values import AssignReason, Role
 from wiring.config import Settings
-from wiring.services import ASSIGNER_LOCK
+from wiring.runtime import ASSIGNER_LOCK, Runtime
 from workers.assigner import Assigner
 
 from ..conftest import FakeClock
@@ -216,7 +216,7 @@ def test_two_racing_assigners_assign_each_ticket_exactly_once(settings: Settings
         customer = desk.customer()
         tickets = [desk.open_ticket(customer, support) for _ in range(12)]
         desk.catch_up()
-        assigners = [one.assigner(), two.assigner()]
+        assigners = [Runtime(one).assigner(), Runtime(two).assigner()]
         start = threading.Barrier(2)
         errors: list[BaseException] = []
 
@@ -242,7 +242,7 @@ def test_two_racing_assigners_assign_each_ticket_exactly_once(settings: Settings
 def test_only_one_of_two_assigners_leads_on_postgres(postgres_url: str, clock: FakeClock):
     settings = Settings(database_url=postgres_url)
     with opened(settings, clock) as one, opened(settings, clock) as two:
-        first, second = one.leader(ASSIGNER_LOCK), two.leader(ASSIGNER_LOCK)
+        first, second = Runtime(one).leader(ASSIGNER_LOCK), Runtime(two).leader(ASSIGNER_LOCK)
 
         assert [first(), second()] == [True, False]
         assert [first(), second()] == [True, False]

@@ -22,8 +22,8 @@ from domain.pipeline import Intent
 from domain.values import Actor, Origin, Role, Status
 from wiring.config import Settings
 from wiring.migrate import migrate
-from wiring.runtime import Runtime
-from wiring.services import SLA_LOCK, Services, build_services
+from wiring.runtime import SLA_LOCK, Runtime
+from wiring.services import Services, build_services
 
 from ..conftest import FakeClock
 
@@ -133,13 +133,13 @@ def test_a_restarted_worker_records_the_breach_that_fell_due_while_none_ran(
     ticket_id = ticket_under_plan(first, clock)
     catch_up(first)
     clock.advance(minutes=30)
-    assert first.sla_worker().tick() == 0
+    assert Runtime(first).sla_worker().tick() == 0
     first.close()
     # No worker runs from 09:30 to 10:30, past the first response due at 10:00.
     clock.advance(hours=1)
     second = build()
     catch_up(second)
-    assert second.sla_worker().tick() == 1
+    assert Runtime(second).sla_worker().tick() == 1
     (breached,) = recorded(second, ticket_id, "SLABreached")
     assert breached.target == "first_response"
     assert breached.timestamp == clock()
@@ -153,11 +153,11 @@ def test_a_worker_restarted_after_the_breach_records_it_no_second_time(
     ticket_id = ticket_under_plan(first, clock)
     catch_up(first)
     clock.advance(minutes=61)
-    first.sla_worker().tick()
+    Runtime(first).sla_worker().tick()
     first.close()
     second = build()
     catch_up(second)
-    second.sla_worker().tick()
+    Runtime(second).sla_worker().tick()
     assert len(recorded(second, ticket_id, "SLABreached")) == 1
 
 
@@ -169,14 +169,14 @@ def test_two_workers_ticking_at_once_record_each_breach_once(
     catch_up(one)
     # 17:01: both the first response (10:00) and the resolution (17:00) are overdue.
     clock.advance(hours=8, minutes=1)
-    workers = [one.sla_worker(), other.sla_worker()]
+    workers = [Runtime(one).sla_worker(), Runtime(other).sla_worker()]
     assert together([w.tick for w in workers]) == [1, 1]
     for _ in range(3):
         assert not [r for r in together([w.tick for w in workers]) if isinstance(r, Exception)]
     breaches = recorded(one, ticket_id, "SLABreached")
     assert sorted(b.target for b in breaches) == ["first_response", "resolution"]
     catch_up(one)
-    assert one.sla_worker().tick() == 0
+    assert Runtime(one).sla_worker().tick() == 0
 
 
 @pytest.mark.postgres

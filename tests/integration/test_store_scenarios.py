@@ -9,9 +9,10 @@ from domain.application import HelpDesk
 from domain.pipeline import Idempotency
 from domain.ticket import Ticket
 from domain.values import Status
+from readside.event_log import EventLog
 from readside.verification import verify_ticket
 from wiring.config import Settings
-from wiring.event_store import EventLog, open_helpdesk
+from wiring.event_store import open_helpdesk
 from wiring.migrate import migrate
 
 from ..conftest import FakeClock
@@ -66,7 +67,7 @@ def test_history_carries_increasing_global_positions(helpdesk: HelpDesk, clock: 
     second = open_ticket(helpdesk, clock).aggregate_id
     helpdesk.reply(first, "One", intent(AGENT, clock))
     helpdesk.reply(second, "Two", intent(AGENT, clock))
-    log = EventLog(helpdesk)
+    log = EventLog(helpdesk.recorder, helpdesk.mapper)
 
     positions = [p.position for p in log.history(first)]
     assert positions == sorted(positions)
@@ -86,7 +87,7 @@ def test_a_long_ticket_is_read_from_a_snapshot(helpdesk: HelpDesk, clock: FakeCl
     ticket = helpdesk.ticket(ticket_id, AGENT)
     assert ticket.version == 121
     assert len(ticket.messages) == 121
-    assert verify_ticket(EventLog(helpdesk), ticket_id).ok
+    assert verify_ticket(EventLog(helpdesk.recorder, helpdesk.mapper), ticket_id).ok
 
 
 def test_a_taken_ticket_number_is_drawn_again(settings: Settings, clock: FakeClock):
@@ -105,12 +106,12 @@ def test_an_idempotent_retry_records_nothing_new(helpdesk: HelpDesk, clock: Fake
     ticket_id = open_ticket(helpdesk, clock).aggregate_id
     key = Idempotency("retry-1", "fingerprint")
     first = helpdesk.reply(ticket_id, "Hello", intent(AGENT, clock, idempotency=key))
-    head = EventLog(helpdesk).head()
+    head = EventLog(helpdesk.recorder, helpdesk.mapper).head()
     again = helpdesk.reply(ticket_id, "Hello", intent(AGENT, clock, idempotency=key))
 
     assert again.replayed
     assert (again.aggregate_id, again.version) == (first.aggregate_id, first.version)
-    assert EventLog(helpdesk).head() == head
+    assert EventLog(helpdesk.recorder, helpdesk.mapper).head() == head
     assert isinstance(helpdesk.ticket(ticket_id, AGENT), Ticket)
 
 
