@@ -16,6 +16,7 @@ from wiring.services import Services
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
 from .events import event_log
+from .mail_outbox import mail_outbox
 from .ops import RequestCounter, healthz, metrics_handler, readyz
 from .organisation import (
     CalendarController,
@@ -59,6 +60,7 @@ def create_app(services: Services) -> Litestar:
             sla_timers,
             event_log,
             daily_report,
+            mail_outbox,
             *token_routes("/v1/agents", STAFF_AND_ADMIN, customers=False),
             *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
             healthz,

@@ -10,6 +10,8 @@ from litestar import MediaType, Response, get
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from workers import outbox
+
 from .deps import ServicesDep
 from .problems import problem
 
@@ -57,7 +59,8 @@ def readyz(services: ServicesDep) -> Response[Any]:
 def metrics_handler(counter: RequestCounter) -> Any:
     @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, sync_to_thread=True)
     def metrics(services: ServicesDep) -> str:
-        """Prometheus text: requests by method and status, and the log's head position."""
+        """Prometheus text: requests by method and status, the log's head position, and
+        the mail waiting in the outbox or set aside there as failed."""
         lines = [
             "# HELP ticketing_http_responses_total HTTP answers by method and status.",
             "# TYPE ticketing_http_responses_total counter",
@@ -70,7 +73,11 @@ def metrics_handler(counter: RequestCounter) -> Any:
             "# HELP ticketing_log_position The global position of the newest event.",
             "# TYPE ticketing_log_position gauge",
             f"ticketing_log_position {services.log.head()}",
+            "# HELP ticketing_mail_outbox Mail in the outbox by state (pending, failed).",
+            "# TYPE ticketing_mail_outbox gauge",
         ]
+        for state, count in outbox.counts(services.views).items():
+            lines.append(f'ticketing_mail_outbox{{state="{state}"}} {count}')
         return "\n".join(lines) + "\n"
 
     return metrics

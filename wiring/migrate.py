@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from workers.notifier import OUTBOX
+from workers import outbox
 
 from .config import Settings
 from .event_store import create_event_tables, postgres_conninfo
@@ -27,7 +27,7 @@ def migrate(settings: Settings) -> None:
         try:
             views.setup()
             with views.write() as c:
-                c.execute(OUTBOX)
+                outbox.install(c)
             for projection in PROJECTIONS:
                 if views.live(projection.name) is None:
                     views.install(projection)

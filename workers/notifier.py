@@ -2,37 +2,39 @@
 
 Mail is composed into the outbox in the same transaction that advances the notifier's
 position, so no notification is lost or composed twice; sending is at least once, each
-message with a Message-ID derived from its event and recipient, retried with backoff
-while the SMTP server is down, without holding up the composing.
+message with a Message-ID derived from its event and recipient, without holding up the
+composing. Each message is settled on its own (see `send_due`), so no message, however
+poisoned, holds back another.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
+from eventsourcing.persistence import Notification, PersistenceError
+
 from domain.application import HelpDesk
 from domain.ticket import Ticket
-from domain.timefmt import rfc3339
 from projections.view_store import ViewStore
 
-from .follower import WORKER_GENERATION, LogFollower
+from . import outbox
+from .follower import BATCH, WORKER_GENERATION, LogFollower
 from .mail import Mail, compose
+from .wire import render
 
 _log = logging.getLogger("ticketing.notifier")
 
-OUTBOX = (
-    "CREATE TABLE IF NOT EXISTS mail_outbox ("
-    " message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, subject TEXT NOT NULL,"
-    " text_body TEXT NOT NULL, html_body TEXT NOT NULL, position BIGINT NOT NULL,"
-    " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, sent_at TEXT)"
-)
 MAX_BACKOFF = timedelta(minutes=5)
+SMTP_TIMEOUT = 10.0
+STORE_ERRORS = (PersistenceError, sqlite3.Error, psycopg.Error, OSError)
+"""Failures of the stores, not of an event: the batch is tried again as a whole."""
 
 
 class Notifier(LogFollower):
@@ -62,32 +64,42 @@ class Notifier(LogFollower):
 
     def step(self) -> bool:
         """Composes the next batch into the outbox, with the position, in one
-        transaction; then sends what is due."""
+        transaction; then tries what is due. True when there was something to do."""
         after = self.position()
-        found = self.recorder.select_notifications(after, 200, inclusive_of_start=False)
+        found = self.recorder.select_notifications(after, BATCH, inclusive_of_start=False)
         if found:
-            mails = [
-                mail
-                for n in found
-                if n.topic in self._topics
-                for mail in compose(self.helpdesk, n.id, self.mapper.to_domain_event(n))
-            ]
-            self._queue(mails, found[-1].id)
-        self.send_due()
-        return bool(found)
+            mails: list[Mail] = []
+            not_composed: list[tuple[int, str]] = []
+            for notification in found:
+                if notification.topic in self._topics:
+                    composed = self._compose(notification)
+                    if isinstance(composed, str):
+                        not_composed.append((notification.id, composed))
+                    else:
+                        mails += composed
+            self._queue(mails, not_composed, found[-1].id)
+        return self.send_due() > 0 or bool(found)
 
-    def _queue(self, mails: Sequence[Mail], position: int) -> None:
-        now = rfc3339(self.clock())
+    def _compose(self, notification: Notification) -> list[Mail] | str:
+        """The mail an event sends, or why there is none. An event that cannot be read or
+        turned into mail (a stored shape no upcaster knows, data no rule of today allows)
+        will fail the same way at every try: it is recorded as a failed outbox row, where
+        admins see it, rather than stopping every later event's mail. A store failure is
+        not the event's: it is raised, and the whole batch is tried again."""
+        try:
+            event = self.mapper.to_domain_event(notification)
+            return compose(self.helpdesk, notification.id, event)
+        except STORE_ERRORS:
+            raise
+        except Exception as e:  # anything else is this one event's, see above
+            _log.exception("no mail for %s at %s", notification.topic, notification.id)
+            return f"composing {notification.topic} at position {notification.id} failed: {e!r}"
+
+    def _queue(
+        self, mails: Sequence[Mail], not_composed: Sequence[tuple[int, str]], position: int
+    ) -> None:
         with self.views.write() as c:
-            c.executemany(
-                "INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body,"
-                " position, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)"
-                " ON CONFLICT (message_id) DO NOTHING",
-                [
-                    (m.message_id, m.recipient, m.subject, m.text, m.html, m.position, now)
-                    for m in mails
-                ],
-            )
+            outbox.add(c, mails, not_composed, self.clock())
             c.execute(
                 "INSERT INTO projection_tracking (name, generation, position) VALUES (?, ?, ?)"
                 " ON CONFLICT (name, generation) DO UPDATE SET position = excluded.position",
@@ -95,66 +107,69 @@ class Notifier(LogFollower):
             )
 
     def send_due(self) -> int:
-        """Sends the mail whose time has come; a failure defers it with backoff."""
+        """Tries each mail whose time has come, and answers how many it tried. A mail that
+        cannot be written, or that the server refuses for good (a 5xx reply to MAIL, RCPT
+        or DATA), is set aside as failed and never tried again; one refused for now (4xx)
+        waits out its own backoff; when the server cannot be reached, or the connection
+        drops, every mail not yet settled waits out its backoff."""
         if self.smtp_url is None:
             return 0
         now = self.clock()
-        with self.views.read() as c:
-            due = c.execute(
-                "SELECT message_id, recipient, subject, text_body, html_body, attempts"
-                " FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at, position LIMIT 50",
-                (rfc3339(now),),
-            ).fetchall()
+        due = outbox.due(self.views, now)
         if not due:
             return 0
         url = urlsplit(self.smtp_url)
-        sent = 0
+        unsettled = list(due)
         try:
-            with smtplib.SMTP(url.hostname or "127.0.0.1", url.port or 25, timeout=10) as smtp:
-                for message_id, recipient, subject, text, html, attempts in due:
-                    try:
-                        smtp.send_message(self._message(message_id, recipient, subject, text, html))
-                    except smtplib.SMTPRecipientsRefused as e:
-                        _log.warning("mail %s refused: %s", message_id, e)
-                        self._defer(message_id, attempts, now)
-                        continue
-                    self._mark_sent(message_id, now)
-                    sent += 1
+            with smtplib.SMTP(
+                url.hostname or "127.0.0.1", url.port or 25, timeout=SMTP_TIMEOUT
+            ) as smtp:
+                while unsettled:
+                    self._deliver(smtp, *unsettled[0], now)
+                    unsettled.pop(0)
         except (OSError, smtplib.SMTPException) as e:
             _log.warning("SMTP unavailable (%s); retrying later", e)
-            for message_id, *_, attempts in due:
-                self._defer(message_id, attempts, now)
-        return sent
+            for mail, attempts in unsettled:
+                self._defer(mail, attempts + 1, now, f"SMTP unavailable: {e!r}")
+        return len(due)
+
+    def _deliver(self, smtp: smtplib.SMTP, mail: Mail, attempts: int, now: datetime) -> None:
+        """One try of one mail, settled by what the server answered it. Errors of the
+        connection itself are left to the caller."""
+        tries = attempts + 1
+        try:
+            raw = render(mail, self.sender, now)
+        except Exception as e:  # rendering is pure: whatever fails is this mail's own
+            self._set_aside(mail, tries, f"cannot be written: {e}")
+            return
+        try:
+            smtp.sendmail(self.sender, [mail.recipient], raw)
+        except smtplib.SMTPRecipientsRefused as e:
+            code, reply = next(iter(e.recipients.values()))
+            self._refused(mail, tries, now, code, reply)
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
+            self._refused(mail, tries, now, e.smtp_code, e.smtp_error)
+        else:
+            outbox.sent(self.views, mail.message_id, tries, now)
+
+    def _refused(
+        self, mail: Mail, tries: int, now: datetime, code: int, reply: bytes | str
+    ) -> None:
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+        reason = f"refused by the server: {code} {text}"
+        if code >= 500:
+            self._set_aside(mail, tries, reason)
+        else:
+            self._defer(mail, tries, now, reason)
+
+    def _set_aside(self, mail: Mail, tries: int, reason: str) -> None:
+        _log.warning("mail %s set aside: %s", mail.message_id, reason)
+        outbox.set_aside(self.views, mail.message_id, tries, reason)
+
+    def _defer(self, mail: Mail, tries: int, now: datetime, reason: str) -> None:
+        """The next try waits 2^(tries - 1) seconds, at most MAX_BACKOFF."""
+        delay = min(timedelta(seconds=2 ** min(tries - 1, 10)), MAX_BACKOFF)
+        outbox.defer(self.views, mail.message_id, tries, now + delay, reason)
 
     def pending(self) -> int:
-        with self.views.read() as c:
-            row = c.execute("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL").fetchone()
-        return 0 if row is None else int(row[0])
-
-    def _message(
-        self, message_id: str, recipient: str, subject: str, text: str, html: str
-    ) -> EmailMessage:
-        message = EmailMessage()
-        message["Message-ID"] = message_id
-        message["From"] = self.sender
-        message["To"] = recipient
-        message["Subject"] = subject
-        message.set_content(text)
-        message.add_alternative(html, subtype="html")
-        return message
-
-    def _mark_sent(self, message_id: str, now: datetime) -> None:
-        with self.views.write() as c:
-            c.execute(
-                "UPDATE mail_outbox SET sent_at = ? WHERE message_id = ?",
-                (rfc3339(now), message_id),
-            )
-
-    def _defer(self, message_id: str, attempts: int, now: datetime) -> None:
-        delay = min(timedelta(seconds=2 ** min(attempts, 10)), MAX_BACKOFF)
-        with self.views.write() as c:
-            c.execute(
-                "UPDATE mail_outbox SET attempts = ?, next_attempt_at = ? WHERE message_id = ?",
-                (attempts + 1, rfc3339(now + delay), message_id),
-            )
+        return outbox.counts(self.views)["pending"]

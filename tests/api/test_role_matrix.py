@@ -18,6 +18,8 @@ from .conftest import Caller, register
 
 PARAM = re.compile(r"\{[^}:]+(:[a-z]+)?\}")
 PERSON_ROLES = [r for r in Role if r not in (Role.SYSTEM,)]
+EXPECTED_ROLES = {("GET", "/v1/mail/outbox"): frozenset({Role.ADMIN})}
+"""Routes whose roles are stated here, independently of the guards read back below."""
 
 
 def routes(client: TestClient[Any]) -> list[tuple[str, str, frozenset[Role]]]:
@@ -54,6 +56,11 @@ def test_every_route_declares_its_roles(client: TestClient[Any]) -> None:
     assert len(table) > 30
     undeclared = [(m, p) for m, p, roles in table if not roles]
     assert undeclared == []
+
+
+def test_these_routes_declare_exactly_the_roles_expected(client: TestClient[Any]) -> None:
+    declared = {(method, path): roles for method, path, roles in routes(client)}
+    assert {route: declared.get(route) for route in EXPECTED_ROLES} == EXPECTED_ROLES
 
 
 def test_each_role_is_refused_exactly_where_the_route_does_not_allow_it(

@@ -1,9 +1,11 @@
-"""The application on a real store, per store."""
+"""The application on a real store, per store; and, for the notifier's tests, a real SMTP
+server on loopback and a desk whose notifier sends to it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from uuid import uuid4
+from dataclasses import replace
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -15,6 +17,7 @@ from wiring.event_store import open_helpdesk
 from wiring.migrate import migrate
 
 from ..conftest import FakeClock
+from .worker_helpers import Desk, MailServer, opened
 
 CUSTOMER = Actor(uuid4(), Role.CUSTOMER)
 AGENT = Actor(uuid4(), Role.AGENT)
@@ -28,6 +31,29 @@ def helpdesk(settings: Settings) -> Iterator[HelpDesk]:
         yield app
     finally:
         app.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[MailServer]:
+    server = MailServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def desk(settings: Settings, clock: FakeClock, smtp: MailServer) -> Iterator[Desk]:
+    """The help desk with its notifier sending to `smtp` (modules of other workers
+    define their own, without mail)."""
+    with opened(replace(settings, smtp_url=smtp.url), clock) as services:
+        yield Desk(services, clock)
+
+
+@pytest.fixture
+def support(desk: Desk) -> UUID:
+    return desk.department("IT Support")
 
 
 def intent(actor: Actor, clock: FakeClock, **kwargs: object) -> Intent:

@@ -5,7 +5,6 @@ server is down."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
 from uuid import UUID, uuid5
 
@@ -30,27 +29,6 @@ from .worker_helpers import (
     said,
     text_of,
 )
-
-
-@pytest.fixture
-def smtp() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def desk(settings: Settings, clock: FakeClock, smtp: MailServer) -> Iterator[Desk]:
-    with opened(replace(settings, smtp_url=smtp.url), clock) as services:
-        yield Desk(services, clock)
-
-
-@pytest.fixture
-def support(desk: Desk) -> UUID:
-    return desk.department("IT Support")
 
 
 @pytest.fixture
@@ -240,3 +218,44 @@ def test_an_unreachable_smtp_server_holds_up_no_composing(settings: Settings, cl
 
         assert notifier.pending() == 3
         assert notifier.position() == desk.helpdesk.recorder.max_notification_id()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "=?utf-8?q?Printer_down=0D=0AReply-To:_phish@evil.test=0D=0AX-Injected:_yes?=",
+        "=?utf-8?q?Printer_down=0D=0ABcc:_everyone@evil.test?=",
+    ],
+    ids=["reply-to", "bcc"],
+)
+def test_encoded_words_in_a_subject_reach_the_agent_as_the_text_the_customer_typed(
+    desk: Desk, smtp: MailServer, customer: Actor, subject: str
+):
+    support = desk.department("Online Banking", AssignMode.ROUND_ROBIN)
+    (agent,) = desk.agents(support, 1)
+    ticket_id = desk.open_ticket(customer, support, subject=subject)
+    desk.assign_new_work()
+
+    notify(desk)
+
+    (mail,) = smtp.received
+    assert mail["Subject"] == f"Assigned to you: {number(desk, ticket_id)} {subject}"
+    assert not {"reply-to", "x-injected", "bcc"} & {key.lower() for key in mail}
+    assert smtp.envelopes == [[desk.email_of(agent)]]
+
+
+def test_a_subject_with_unicode_line_separators_arrives_on_one_line(
+    desk: Desk, smtp: MailServer, support: UUID, customer: Actor
+):
+    subject = "Printer down\u2028Bcc: everyone@evil.test\u2029X-Injected: yes"
+    ticket_id = desk.open_ticket(customer, support, subject=subject)
+    desk.helpdesk.reply(ticket_id, "Which printer?", said(SUPERVISOR, desk.clock))
+
+    notify(desk)
+
+    (mail,) = smtp.received
+    assert mail["Subject"] == (
+        f"Re: {number(desk, ticket_id)} Printer down Bcc: everyone@evil.test X-Injected: yes"
+    )
+    assert not {"x-injected", "bcc"} & {key.lower() for key in mail}
+    assert smtp.envelopes == [[desk.email_of(customer.id)]]

@@ -1,0 +1,193 @@
+"""The mail outbox: every composed mail, `pending` until it is `sent` or set aside as
+`failed` with its reason (it cannot be written, or the server refused it for good).
+
+`failure` holds why a failed mail was set aside, or why a pending one's last try did not
+go. A failed mail is never tried again and never counted as due, so it cannot hold back
+the mail behind it. The table predates the states: `install` upgrades an existing one
+in place (each added column is guarded by a look at the columns present), so `migrate`
+can run on any deployment, any number of times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.errors import InvalidInput
+from domain.timefmt import rfc3339
+from projections.pages import decode_cursor, encode_cursor, split_page
+from projections.sql_session import SqlSession
+from projections.view_store import ViewStore
+
+from .mail import Mail
+
+STATES = ("pending", "sent", "failed")
+_TABLE = (
+    "CREATE TABLE IF NOT EXISTS mail_outbox ("
+    " message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, subject TEXT NOT NULL,"
+    " text_body TEXT NOT NULL, html_body TEXT NOT NULL, position BIGINT NOT NULL,"
+    " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, sent_at TEXT,"
+    " state TEXT NOT NULL DEFAULT 'pending', failure TEXT)"
+)
+_ADDED = {
+    "state": "ALTER TABLE mail_outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'",
+    "failure": "ALTER TABLE mail_outbox ADD COLUMN failure TEXT",
+}
+_INDEXES = (
+    # what is due: the sender's scan
+    "CREATE INDEX IF NOT EXISTS mail_outbox_due ON mail_outbox (state, next_attempt_at, position)",
+    # the admin's listing, by state and unfiltered
+    "CREATE INDEX IF NOT EXISTS mail_outbox_state ON mail_outbox (state, position, message_id)",
+    "CREATE INDEX IF NOT EXISTS mail_outbox_order ON mail_outbox (position, message_id)",
+)
+_FAILURE_MAX = 1000
+_LISTED = (
+    "message_id",
+    "recipient",
+    "subject",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "failure",
+    "position",
+)
+
+
+def install(c: SqlSession) -> None:
+    """Creates the outbox, or upgrades one from before the states (its sent mail is
+    marked sent, the rest stays pending), and its indexes."""
+    c.execute(_TABLE)
+    c.execute("SELECT * FROM mail_outbox WHERE 1 = 0")
+    present = {column[0] for column in c.raw.description}
+    for column, statement in _ADDED.items():
+        if column not in present:
+            c.execute(statement)
+    if "state" not in present:
+        c.execute("UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL")
+    for statement in _INDEXES:
+        c.execute(statement)
+
+
+def add(
+    c: SqlSession, mails: Sequence[Mail], not_composed: Sequence[tuple[int, str]], now: datetime
+) -> None:
+    """Queues composed mail, and records each event at `position` whose mail could not be
+    composed as a failed row with the reason (no recipient is known for it)."""
+    at = rfc3339(now)
+    c.executemany(
+        "INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body,"
+        " position, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)"
+        " ON CONFLICT (message_id) DO NOTHING",
+        [(m.message_id, m.recipient, m.subject, m.text, m.html, m.position, at) for m in mails],
+    )
+    c.executemany(
+        "INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body,"
+        " position, attempts, next_attempt_at, state, failure)"
+        " VALUES (?, '', '', '', '', ?, 0, ?, 'failed', ?) ON CONFLICT (message_id) DO NOTHING",
+        [
+            (f"<not-composed-{position}@ticketing>", position, at, _short(reason))
+            for position, reason in not_composed
+        ],
+    )
+
+
+def due(views: ViewStore, now: datetime, limit: int = 50) -> list[tuple[Mail, int]]:
+    """Pending mail whose time has come, with the tries it has had, oldest due first."""
+    with views.read() as c:
+        rows = c.execute(
+            "SELECT message_id, recipient, subject, text_body, html_body, position, attempts"
+            " FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, position LIMIT ?",
+            (rfc3339(now), limit),
+        ).fetchall()
+    return [(Mail(*row[:6]), int(row[6])) for row in rows]
+
+
+def sent(views: ViewStore, message_id: str, attempts: int, now: datetime) -> None:
+    _settle(
+        views, message_id, "state = 'sent', sent_at = ?, failure = NULL", attempts, rfc3339(now)
+    )
+
+
+def defer(views: ViewStore, message_id: str, attempts: int, until: datetime, reason: str) -> None:
+    """A try failed for now: the mail waits until `until`, with the reason."""
+    _settle(
+        views,
+        message_id,
+        "next_attempt_at = ?, failure = ?",
+        attempts,
+        rfc3339(until),
+        _short(reason),
+    )
+
+
+def set_aside(views: ViewStore, message_id: str, attempts: int, reason: str) -> None:
+    """The mail can never go: failed, with its reason, and never tried again."""
+    _settle(views, message_id, "state = 'failed', failure = ?", attempts, _short(reason))
+
+
+def counts(views: ViewStore) -> dict[str, int]:
+    """How many mails wait and how many were set aside."""
+    with views.read() as c:
+        rows = c.execute(
+            "SELECT state, COUNT(*) FROM mail_outbox WHERE state IN ('pending', 'failed')"
+            " GROUP BY state"
+        ).fetchall()
+    return {"pending": 0, "failed": 0} | {str(state): int(n) for state, n in rows}
+
+
+@dataclass(frozen=True)
+class OutboxQuery:
+    state: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.state is not None and self.state not in STATES:
+            raise InvalidInput("state", f"state must be one of {', '.join(STATES)}")
+        if not 1 <= self.limit <= 200:
+            raise InvalidInput("limit", "limit must be from 1 to 200")
+
+
+def page(views: ViewStore, query: OutboxQuery) -> tuple[list[dict[str, Any]], str | None]:
+    """The outbox (of one state) in the order its mail was composed, a page at a time."""
+    where: list[str] = []
+    params: list[Any] = []
+    if query.state is not None:
+        where.append("state = ?")
+        params.append(query.state)
+    if query.cursor is not None:
+        position, message_id = decode_cursor(query.cursor, (int, str))
+        where.append("(position, message_id) > (?, ?)")
+        params += [position, message_id]
+    with views.read() as c:
+        rows = c.execute(
+            # columns and conditions are this module's own; every value is a parameter
+            f"SELECT {', '.join(_LISTED)} FROM mail_outbox"  # noqa: S608
+            f"{' WHERE ' + ' AND '.join(where) if where else ''}"
+            " ORDER BY position, message_id LIMIT ?",
+            [*params, query.limit + 1],
+        ).fetchall()
+    kept, last = split_page([dict(zip(_LISTED, r, strict=True)) for r in rows], query.limit)
+    next_cursor = None if last is None else encode_cursor(last["position"], last["message_id"])
+    for item in kept:
+        item.pop("position")
+        if item["state"] != "pending":
+            item["next_attempt_at"] = None
+    return kept, next_cursor
+
+
+def _settle(views: ViewStore, message_id: str, changes: str, attempts: int, *values: Any) -> None:
+    with views.write() as c:
+        c.execute(
+            # `changes` is one of this module's fixed clauses; every value is a parameter
+            f"UPDATE mail_outbox SET attempts = ?, {changes} WHERE message_id = ?",  # noqa: S608
+            (attempts, *values, message_id),
+        )
+
+
+def _short(reason: str) -> str:
+    return reason if len(reason) <= _FAILURE_MAX else reason[: _FAILURE_MAX - 1] + "…"
