@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from .addresses import mailbox
 from .assignment import Rotation
 from .errors import Conflict, Duplicate, Forbidden, InvalidInput, NotFound, StaleVersion
 from .indexes import Credential, EmailAddress, TicketNumber
@@ -252,16 +253,17 @@ class HelpDesk(OrganisationCommands):
         """Registers a staff member or customer and issues their first token."""
         for n, department_id in enumerate(department_ids):
             self._reference(Department, department_id, f"department_ids[{n}]")
+        address = mailbox(email).address
         for _ in range(CONFLICT_RETRIES):
             replay = self._replay(intent)
             if replay is not None:
                 return replay
-            if EmailAddress.id_for(email) in self.repository:
-                raise Duplicate(f"{email} is registered already")
-            person = Person.register(uuid4(), name, email, role, department_ids, intent.origin)
+            if EmailAddress.id_for(address) in self.repository:
+                raise Duplicate(f"{address} is registered already")
+            person = Person.register(uuid4(), name, address, role, department_ids, intent.origin)
             token, token_id = new_token(), uuid4()
             person.issue_token(token_id, intent.origin)
-            claim = EmailAddress.claim(email, person.id, intent.origin)
+            claim = EmailAddress.claim(address, person.id, intent.origin)
             credential = Credential.issue(
                 hash_token(token), person.id, token_id, role, intent.origin
             )
