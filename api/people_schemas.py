@@ -7,11 +7,13 @@ from uuid import UUID
 
 import msgspec
 
-from domain.people import EMAIL_MAX, NAME_MAX
+from domain.addresses import EMAIL_MAX, EMAIL_MIN
+from domain.people import NAME_MAX
 from domain.values import Role
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=EMAIL_MAX)]
+# Only the lengths here: what an address may hold is `domain.addresses.mailbox`.
+Email = Annotated[str, msgspec.Meta(min_length=EMAIL_MIN, max_length=EMAIL_MAX)]
 StaffRole = Annotated[str, msgspec.Meta(pattern="^(agent|supervisor|auditor|analyst|admin)$")]
 
 

@@ -13,6 +13,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from .addresses import mailbox
 from .recorded import Recorded, who
 from .values import Effect, Origin, Role
 
@@ -46,7 +47,13 @@ class TicketNumber(Aggregate):
 
 
 class EmailAddress(Aggregate):
-    """Claims an email address for one person."""
+    """Claims an email address for one person.
+
+    The id is derived from the address's uniqueness key (`domain.addresses`), so every
+    spelling of one mailbox (case, fullwidth forms, Unicode or punycode domain) claims the
+    same id; for a plain ASCII address that key is the `email.strip().lower()` of the
+    claims stored before it, so their ids are unchanged.
+    """
 
     person_id: UUID
 
@@ -55,7 +62,7 @@ class EmailAddress(Aggregate):
 
     @staticmethod
     def id_for(email: str) -> UUID:
-        return uuid5(_NAMESPACE, f"email:{email.strip().lower()}")
+        return uuid5(_NAMESPACE, f"email:{mailbox(email).key}")
 
     class Claimed(Recorded, Aggregate.Created):
         person_id: UUID

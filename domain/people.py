@@ -7,21 +7,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import InvalidInput, NotFound
-from .policy import require_printable, require_text
+from .addresses import mailbox
+from .errors import NotFound
+from .policy import require_text
 from .recorded import Recorded, ShallowCopied, who
 from .values import Origin, Role
 
 NAME_MAX = 200
-EMAIL_MAX = 254
 
 
-def require_person(name: str, email: str) -> None:
+def require_person(name: str, email: str) -> str:
+    """Checks a person's name and returns their email in its canonical spelling
+    (`domain.addresses`), the one stored and mailed to."""
     require_text("name", name, NAME_MAX, multiline=False)
-    require_printable("email", email, multiline=False)
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > EMAIL_MAX or any(c.isspace() for c in email):
-        raise InvalidInput("email", "email must be an address like name@example.com")
+    return mailbox(email).address
 
 
 class Person(ShallowCopied, Aggregate):
@@ -77,12 +76,11 @@ class Person(ShallowCopied, Aggregate):
         department_ids: list[UUID],
         origin: Origin,
     ) -> Person:
-        require_person(name, email)
         person: Person = cls._create(
             cls.Registered,
             id=person_id,
             name=name,
-            email=email,
+            email=require_person(name, email),
             role=role,
             department_ids=department_ids,
             **who(origin),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from .addresses import mailbox
 from .errors import Duplicate, Forbidden, InvalidInput, NotFound
 from .indexes import Credential, EmailAddress
 from .organisation import Department
@@ -38,14 +39,15 @@ class PeopleCommands(Routing):
         """Registers a staff member or customer and issues their first token."""
         for n, department_id in enumerate(department_ids):
             self._reference(Department, department_id, f"department_ids[{n}]")
+        address = mailbox(email).address
         token, token_id = new_token(), uuid4()
 
         def decide() -> Decision:
-            if self.exists(EmailAddress.id_for(email)):
-                raise Duplicate(f"{email} is registered already")
-            person = Person.register(uuid4(), name, email, role, department_ids, intent.origin)
+            if self.exists(EmailAddress.id_for(address)):
+                raise Duplicate(f"{address} is registered already")
+            person = Person.register(uuid4(), name, address, role, department_ids, intent.origin)
             person.issue_token(token_id, intent.origin)
-            claim = EmailAddress.claim(email, person.id, intent.origin)
+            claim = EmailAddress.claim(address, person.id, intent.origin)
             credential = Credential.issue(
                 hash_token(token), person.id, token_id, role, intent.origin
             )
