@@ -139,10 +139,27 @@ def defined(kind: Kind, document: Callable[[Any], documents.Document]) -> Handle
     return handler
 
 
+def _calendar(e: WorkCalendar.Defined) -> documents.Document:
+    return documents.calendar(e.originator_id, e.timestamp, e)
+
+
+def _plan(e: SLAPlan.Defined) -> documents.Document:
+    return documents.plan(e.originator_id, e.timestamp, e.name, [e.terms])
+
+
+def _department(e: Department.Defined) -> documents.Document:
+    """Not the default until the claim, which follows the definition in the log."""
+    return documents.department(e.originator_id, e.timestamp, e, default=False)
+
+
+def _help_topic(e: HelpTopic.Defined) -> documents.Document:
+    return documents.help_topic(e.originator_id, e.timestamp, e)
+
+
 def plan_revised(batch: Batch, event: SLAPlan.Revised, _: int) -> None:
     row = batch.get(ORGANISATION, (Kind.PLAN.value, str(event.originator_id)))
     if row is not None:
-        shown = documents.revised_plan(json.loads(row["data"]), event)
+        shown = documents.revised_plan(json.loads(row["data"]), event.name, event.terms)
         batch.put(ORGANISATION, {**row, "data": dump(shown)})
 
 
@@ -168,11 +185,11 @@ class DirectoryProjection(Projection):
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Person.Registered: registered,
         Person.AvailabilityChanged: availability_changed,
-        WorkCalendar.Defined: defined(Kind.CALENDAR, documents.calendar),
-        SLAPlan.Defined: defined(Kind.PLAN, documents.plan),
+        WorkCalendar.Defined: defined(Kind.CALENDAR, _calendar),
+        SLAPlan.Defined: defined(Kind.PLAN, _plan),
         SLAPlan.Revised: plan_revised,
-        Department.Defined: defined(Kind.DEPARTMENT, documents.department),
-        HelpTopic.Defined: defined(Kind.HELP_TOPIC, documents.help_topic),
+        Department.Defined: defined(Kind.DEPARTMENT, _department),
+        HelpTopic.Defined: defined(Kind.HELP_TOPIC, _help_topic),
         DefaultDepartment.Claimed: default_claimed,
     }
 

@@ -1,7 +1,8 @@
-"""Reads of the directory, each one index-backed query: people by role in the order they
-registered, the agents the assigner may choose, the staff the notifier tells, and the
-organisation's items in the order they were defined. Listings page by keyset on the
-log position, fetching one row over the limit to know whether more follow."""
+"""Reads of the directory, each made of index lookups and ranges, whatever the size of
+the data: people by role in the order they registered, the agents the assigner may
+choose, the staff the notifier tells, and the organisation's items in the order they
+were defined. Listings page by keyset on the log position, fetching one row over the
+limit to know whether more follow."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def people(views: ViewStore, roles: Collection[Role], limit: int, cursor: str | 
     """People of the given roles in registration order: one keyset range of the
     (role, position) index per role, merged, so that customers never slow a list of
     staff however many they are."""
-    if not roles:
+    chosen = sorted(set(roles))
+    if not chosen:
         return [], None
     after = _after(cursor)
     columns = ", ".join(PERSON_COLUMNS)
@@ -62,9 +64,9 @@ def people(views: ViewStore, roles: Collection[Role], limit: int, cursor: str | 
             " ORDER BY position LIMIT ?"
         )
         ranges = " UNION ALL ".join(
-            f"SELECT {columns} FROM ({each}) AS r{n}" for n in range(len(roles))
+            f"SELECT {columns} FROM ({each}) AS r{n}" for n in range(len(chosen))
         )
-        params: list[Any] = [p for role in sorted(roles) for p in (role.value, after, limit + 1)]
+        params: list[Any] = [p for role in chosen for p in (role.value, after, limit + 1)]
         rows = c.execute(
             f"SELECT {columns} FROM ({ranges}) AS u ORDER BY position LIMIT ?",
             [*params, limit + 1],

@@ -23,6 +23,7 @@ from domain.people import Person
 from domain.timefmt import rfc3339
 from domain.values import Actor, Priority, Role, Status
 from projections.base import MemoryRows, Row
+from projections.directory import documents
 from projections.directory.handlers import (
     DEFAULT_DEPARTMENT,
     MEMBERSHIPS,
@@ -325,3 +326,29 @@ def test_events_of_no_interest_and_changes_to_unknown_rows_change_nothing():
     fed(rows, ghost, plan, at=1)
 
     assert all(not t for t in rows.tables.values())
+
+
+def test_an_aggregate_gives_the_document_its_events_give():
+    calendar = BusinessCalendar.define("UTC", {"wed": [["08:00", "16:00"]]}, ["2026-05-01"])
+    office = WorkCalendar.define(the_id("cal"), "Office", calendar, origin(ADMIN))
+    plan = SLAPlan.define(the_id("plan"), "Standard", TERMS, origin(ADMIN))
+    plan.revise("Gold", PlanTerms(5, 50, 10, 90, (), office.id), origin(ADMIN, later(3)))
+    support = department("Support", SUPPORT, plan.id)
+    topic = HelpTopic.define(
+        the_id("topic"), "Outage", SUPPORT, Priority.URGENT, None, origin(ADMIN)
+    )
+    rows = MemoryRows()
+    fed(rows, office, plan, support, DefaultDepartment.claim(SUPPORT, origin(ADMIN)), topic, at=1)
+
+    assert documents.calendar(office.id, office.created_on, office) == document(
+        rows, Kind.CALENDAR, office.id
+    )
+    assert documents.plan(plan.id, plan.created_on, plan.name, plan.versions) == document(
+        rows, Kind.PLAN, plan.id
+    )
+    assert documents.department(support.id, support.created_on, support, default=True) == document(
+        rows, Kind.DEPARTMENT, SUPPORT
+    )
+    assert documents.help_topic(topic.id, topic.created_on, topic) == document(
+        rows, Kind.HELP_TOPIC, topic.id
+    )
