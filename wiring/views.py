@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.audit.handlers import AuditProjection
 from projections.base import Projection
+from projections.directory.handlers import DirectoryProjection
 from projections.postgres_views import PostgresViews
 from projections.queue.handlers import QueueProjection
 from projections.reports.handlers import ReportsProjection
@@ -19,6 +20,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     AuditProjection,
     TimersProjection,
     ReportsProjection,
+    DirectoryProjection,
 )
 
 

@@ -15,6 +15,7 @@ import pytest
 from domain.timefmt import rfc3339
 from wiring.config import Settings
 from wiring.migrate import migrate
+from wiring.runtime import Runtime
 from wiring.views import open_views
 from workers.notifier import MAX_BACKOFF
 from workers.outbox import OutboxQuery, page
@@ -44,7 +45,7 @@ def replied(desk: Desk, customer_email: str | None, support: UUID, text: str) ->
 def later(desk: Desk) -> None:
     """Long past any backoff, the notifier tries everything that is due again."""
     desk.clock.advance(seconds=MAX_BACKOFF.total_seconds() + 1)
-    drain(desk.services.notifier().step)
+    drain(Runtime(desk.services).notifier().step)
 
 
 def test_a_message_that_cannot_be_written_among_100_good_ones_holds_none_of_them_back(
@@ -57,7 +58,7 @@ def test_a_message_that_cannot_be_written_among_100_good_ones_holds_none_of_them
     for n in range(100):
         desk.helpdesk.reply(ticket_id, f"Reply {n}", said(SUPERVISOR, desk.clock))
 
-    drain(desk.services.notifier().step)
+    drain(Runtime(desk.services).notifier().step)
     later(desk)
 
     good = smtp.to(desk.email_of(customer.id))
@@ -89,7 +90,7 @@ def test_an_address_that_is_not_one_addr_spec_gets_no_mail_at_all(
 ):
     replied(desk, address, support, "Which browser?")
 
-    drain(desk.services.notifier().step)
+    drain(Runtime(desk.services).notifier().step)
 
     assert smtp.received == []
     assert sum(smtp.rcpts.values()) == 0
@@ -112,7 +113,7 @@ def test_a_message_the_server_refuses_for_good_is_set_aside_and_never_tried_agai
     script = smtp.rcpt_replies if stage == "rcpt" else smtp.data_replies
     script[refused] = [reply] * 5
 
-    drain(desk.services.notifier().step)
+    drain(Runtime(desk.services).notifier().step)
     later(desk)
 
     assert [text_of(m).split("\n")[0] for m in smtp.to(accepted)] == ["Please clear the cache."]
@@ -131,7 +132,7 @@ def test_a_message_refused_for_now_waits_out_its_own_backoff_and_then_goes_once(
     deferred = replied(desk, None, support, "Which browser?")
     accepted = replied(desk, None, support, "Please clear the cache.")
     smtp.rcpt_replies[deferred] = ["451 4.3.0 Mailbox busy, try again later"]
-    notifier = desk.services.notifier()
+    notifier = Runtime(desk.services).notifier()
 
     drain(notifier.step)
 
@@ -166,7 +167,7 @@ def test_an_event_that_cannot_be_read_is_set_aside_and_the_mail_after_it_still_g
     Store(settings, str(broken)).replace_text(2, '"Which browser?"', "7")
     fine = desk.open_ticket(customer, support)
     desk.helpdesk.reply(fine, "Please clear the cache.", said(SUPERVISOR, desk.clock))
-    notifier = desk.services.notifier()
+    notifier = Runtime(desk.services).notifier()
 
     drain(notifier.step)
 
@@ -212,7 +213,7 @@ def test_migrate_upgrades_an_outbox_from_before_failed_mail_was_kept(
             "<due@ticketing>",
             "<bad@ticketing>",
         ]
-        services.notifier().send_due()
+        Runtime(services).notifier().send_due()
 
         assert smtp.message_ids() == ["<due@ticketing>"]
         assert [m["message_id"] for m in outbox(desk, "sent")] == [

@@ -1,0 +1,1 @@
+"""The directory read model: people, and the organisation as the API shows it."""
