@@ -9,33 +9,33 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
-from domain.values import Role
+from domain.values import STAFF, Role
 from wiring.runtime import Runtime
 from wiring.services import Services
 
+from .agents import AgentController
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
+from .calendars import CalendarController
+from .customers import CustomerController
+from .departments import DepartmentController
 from .events import event_log
+from .help_topics import HelpTopicController
+from .intent import provide_intent
 from .mail_outbox import mail_outbox
 from .ops import RequestCounter, healthz, metrics_handler, readyz
-from .organisation import (
-    CalendarController,
-    DepartmentController,
-    HelpTopicController,
-    PlanController,
-)
-from .people import AgentController, CustomerController
 from .problems import exception_handlers
 from .projection_status import projection_status
 from .queues import QueueController
 from .ratelimit import TokenBuckets
 from .reports import daily_report
+from .sla_plans import PlanController
+from .ticket_commands import TicketCommands
 from .tickets import TicketController
 from .timers import sla_timers
 from .tokens import token_routes
 
 MAX_BODY = 1024 * 1024
-STAFF_AND_ADMIN = tuple(r for r in Role if r not in (Role.CUSTOMER, Role.SYSTEM))
 
 
 def create_app(services: Services) -> Litestar:
@@ -47,6 +47,7 @@ def create_app(services: Services) -> Litestar:
 
     return Litestar(
         route_handlers=[
+            TicketCommands,
             TicketController,
             AgentController,
             CustomerController,
@@ -61,13 +62,16 @@ def create_app(services: Services) -> Litestar:
             event_log,
             daily_report,
             mail_outbox,
-            *token_routes("/v1/agents", STAFF_AND_ADMIN, customers=False),
+            *token_routes("/v1/agents", STAFF, customers=False),
             *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
             healthz,
             readyz,
             metrics_handler(counter),
         ],
-        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
+        dependencies={
+            "services": Provide(provide_services, sync_to_thread=False),
+            "intent": Provide(provide_intent),
+        },
         middleware=[
             counter.middleware,
             DefineMiddleware(BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS]),

@@ -21,10 +21,6 @@ from wiring.services import Services
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ticketing"'}
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/schema")
 
-EVERYONE = tuple(Role)
-STAFF = (Role.AGENT, Role.SUPERVISOR)
-TICKET_READERS = (Role.CUSTOMER, Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
-
 
 class BearerTokens(AbstractAuthenticationMiddleware):
     async def authenticate_request(

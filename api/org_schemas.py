@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
-from domain.organisation import NAME_MAX
+from domain.lifecycle import ACTIVE
+from domain.organisation import NAME_MAX, AssignMode
+from domain.values import Priority, Status
+
+from .vocabulary import one_of
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=525_600)]
 Percent = Annotated[int, msgspec.Meta(ge=1, le=99)]
 Days = Annotated[int, msgspec.Meta(ge=1, le=365)]
 Span = Annotated[list[str], msgspec.Meta(min_length=2, max_length=2)]
-PauseStatus = Literal["open", "in_progress", "awaiting_customer"]
-PriorityName = Literal["low", "normal", "high", "urgent"]
+ActiveStatus = Annotated[str, one_of(ACTIVE)]
+"""A status that may pause the SLA clock: one of the active ones."""
 
 
 class DefineCalendar(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,7 +47,9 @@ class DefinePlan(msgspec.Struct, forbid_unknown_fields=True):
     calendar_id: UUID | None = None
     next_response_minutes: Minutes | None = None
     warn_at_percent: Percent = 80
-    pause_statuses: list[PauseStatus] = msgspec.field(default_factory=lambda: ["awaiting_customer"])
+    pause_statuses: list[ActiveStatus] = msgspec.field(
+        default_factory=lambda: [Status.AWAITING_CUSTOMER.value]
+    )
 
 
 class PlanVersionView(msgspec.Struct):
@@ -82,7 +88,7 @@ class PreviewView(msgspec.Struct):
 class DefineDepartment(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     sla_plan_id: UUID | None = None
-    auto_assign: Literal["none", "round_robin", "least_loaded"] = "none"
+    auto_assign: AssignMode = AssignMode.NONE
     auto_close_days: Days = 7
     reopen_days: Days = 14
 
@@ -101,7 +107,7 @@ class DepartmentView(msgspec.Struct):
 class DefineHelpTopic(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     department_id: UUID
-    priority: PriorityName = "normal"
+    priority: Priority = Priority.NORMAL
     sla_plan_id: UUID | None = None
 
 
@@ -112,3 +118,23 @@ class HelpTopicView(msgspec.Struct):
     priority: str
     sla_plan_id: UUID | None
     created_at: str
+
+
+class CalendarList(msgspec.Struct):
+    items: list[CalendarView]
+    next_cursor: str | None
+
+
+class PlanList(msgspec.Struct):
+    items: list[PlanView]
+    next_cursor: str | None
+
+
+class DepartmentList(msgspec.Struct):
+    items: list[DepartmentView]
+    next_cursor: str | None
+
+
+class HelpTopicList(msgspec.Struct):
+    items: list[HelpTopicView]
+    next_cursor: str | None

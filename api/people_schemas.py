@@ -9,12 +9,14 @@ import msgspec
 
 from domain.addresses import EMAIL_MAX, EMAIL_MIN
 from domain.people import NAME_MAX
-from domain.values import Role
+from domain.values import STAFF, Role
+
+from .vocabulary import one_of
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
 # Only the lengths here: what an address may hold is `domain.addresses.mailbox`.
 Email = Annotated[str, msgspec.Meta(min_length=EMAIL_MIN, max_length=EMAIL_MAX)]
-StaffRole = Annotated[str, msgspec.Meta(pattern="^(agent|supervisor|auditor|analyst|admin)$")]
+StaffRole = Annotated[str, one_of(STAFF)]
 
 
 class RegisterAgent(msgspec.Struct, forbid_unknown_fields=True):

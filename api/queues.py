@@ -9,11 +9,11 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.errors import InvalidInput, NotFound
-from domain.values import Actor, Role
+from domain.values import WORKERS, Actor, Role
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import ACTIVE, QueueQuery, page
 
-from .auth import STAFF, allow
+from .auth import allow
 from .deps import ServicesDep
 from .reads import Page, await_position
 
@@ -28,7 +28,7 @@ def _statuses(status: str | None) -> tuple[str, ...]:
 class QueueController(Controller):
     path = "/v1/queues"
     tags = ["queues"]
-    guards = [allow(*STAFF)]
+    guards = [allow(*WORKERS)]
 
     @get("/mine", operation_id="myQueue", sync_to_thread=True)
     def mine(

@@ -1,101 +1,58 @@
-"""The ticket routes: open, read (now, at a version, at a moment), history, verify, commands."""
+"""Tickets: opening one, search, a ticket now, at a version or at a moment, its history, and
+the verification of its chain (the commands are in `ticket_commands.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.errors import InvalidInput, NotFound
-from domain.pipeline import Intent, Outcome
-from domain.ticket import Ticket
-from domain.values import Actor, Role, Status
+from domain.values import TICKET_READERS, WORKERS, Role
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import STATUSES, TicketSearch, search
-from wiring.services import Services
 
-from .auth import STAFF, TICKET_READERS, allow
-from .commands import answer_headers, intent_for, status_of
-from .deps import ServicesDep
+from .auth import allow
+from .deps import IntentDep, ServicesDep
 from .reads import Page, await_position
-from .ticket_schemas import (
-    AssignTicket,
-    ChangePriority,
-    ChangeStatus,
-    CloseTicket,
-    History,
-    OpenTicket,
-    PostMessage,
-    ReopenTicket,
-    ResolveTicket,
-    ReviewTicket,
-    TicketView,
-    TransferTicket,
-    Verification,
-)
+from .ticket_commands import CUSTOMER_OR_WORKER, Caller, answered
+from .ticket_schemas import History, OpenTicket, TicketView, Verification
 from .ticket_views import history_item, ticket_view
 
-CUSTOMER_OR_STAFF = (Role.CUSTOMER, *STAFF)
-SEARCHERS = (*STAFF, Role.AUDITOR)
+SEARCHERS = WORKERS | {Role.AUDITOR}
 
 
 def _text(value: UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _answer(services: Services, actor: Actor, outcome: Outcome) -> Response[TicketView]:
-    ticket = outcome.aggregate
-    if not isinstance(ticket, Ticket):
-        ticket = services.helpdesk.ticket(outcome.aggregate_id, actor, outcome.version)
-    return Response(
-        ticket_view(ticket, actor.role),
-        status_code=status_of(outcome),
-        headers=answer_headers(services, outcome),
-    )
-
-
-def _run(
-    request: Request[Actor, Any, Any],
-    services: Services,
-    data: Any,
-    command: Callable[[Intent], Outcome],
-) -> Response[TicketView]:
-    outcome = command(intent_for(request, services, data))
-    return _answer(services, request.user, outcome)
-
-
 class TicketController(Controller):
     path = "/v1/tickets"
     tags = ["tickets"]
 
-    @post("/", operation_id="openTicket", guards=[allow(*CUSTOMER_OR_STAFF)], sync_to_thread=True)
+    @post("/", operation_id="openTicket", guards=[allow(*CUSTOMER_OR_WORKER)], sync_to_thread=True)
     def open_ticket(
-        self, request: Request[Actor, Any, Any], services: ServicesDep, data: JSONBody[OpenTicket]
+        self, request: Caller, services: ServicesDep, intent: IntentDep, data: JSONBody[OpenTicket]
     ) -> Response[TicketView]:
         """Opens a ticket; a customer opens it for themselves, staff may name the customer."""
-        return _run(
-            request,
-            services,
-            data,
-            lambda intent: services.helpdesk.open_ticket(
-                subject=data.subject,
-                body=data.body,
-                priority=data.priority,
-                customer_id=data.customer_id,
-                department_id=data.department_id,
-                help_topic_id=data.help_topic_id,
-                intent=intent,
-            ),
+        outcome = services.helpdesk.open_ticket(
+            subject=data.subject,
+            body=data.body,
+            priority=data.priority,
+            customer_id=data.customer_id,
+            department_id=data.department_id,
+            help_topic_id=data.help_topic_id,
+            intent=intent,
         )
+        return answered(services, request, outcome)
 
     @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)], sync_to_thread=True)
     def search(
         self,
-        request: Request[Actor, Any, Any],
+        request: Caller,
         services: ServicesDep,
         status: FromQuery[str | None] = None,
         department_id: FromQuery[UUID | None] = None,
@@ -136,7 +93,7 @@ class TicketController(Controller):
     )
     def get_ticket(
         self,
-        request: Request[Actor, Any, Any],
+        request: Caller,
         services: ServicesDep,
         ticket_id: FromPath[UUID],
         version: Annotated[int | None, QueryParameter(ge=1)] = None,
@@ -161,9 +118,7 @@ class TicketController(Controller):
         guards=[allow(*TICKET_READERS)],
         sync_to_thread=True,
     )
-    def history(
-        self, request: Request[Actor, Any, Any], services: ServicesDep, ticket_id: FromPath[UUID]
-    ) -> History:
+    def history(self, request: Caller, services: ServicesDep, ticket_id: FromPath[UUID]) -> History:
         """Every event of the ticket from the store, oldest first, with its global position."""
         actor = request.user
         visible = {e.originator_version for e in services.helpdesk.ticket_events(ticket_id, actor)}
@@ -181,7 +136,7 @@ class TicketController(Controller):
         sync_to_thread=True,
     )
     def verify(
-        self, request: Request[Actor, Any, Any], services: ServicesDep, ticket_id: FromPath[UUID]
+        self, request: Caller, services: ServicesDep, ticket_id: FromPath[UUID]
     ) -> Verification:
         """Recomputes the ticket's hash chain from the stored events (without rebuilding the
         ticket, which tampering may have made impossible)."""
@@ -194,207 +149,4 @@ class TicketController(Controller):
             head=report.head,
             first_bad_version=report.first_bad_version,
             detail=report.detail,
-        )
-
-    @post(
-        "/{ticket_id:uuid}/assign",
-        operation_id="assignTicket",
-        guards=[allow(*STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def assign(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[AssignTicket],
-    ) -> Response[TicketView]:
-        """Assigns the ticket to an agent, or unassigns it with a null agent_id."""
-        return _run(
-            request, services, data, lambda i: services.helpdesk.assign(ticket_id, data.agent_id, i)
-        )
-
-    @post(
-        "/{ticket_id:uuid}/transfer",
-        operation_id="transferTicket",
-        guards=[allow(*STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def transfer(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[TransferTicket],
-    ) -> Response[TicketView]:
-        """Moves the ticket to another department."""
-        return _run(
-            request,
-            services,
-            data,
-            lambda i: services.helpdesk.transfer(ticket_id, data.department_id, i),
-        )
-
-    @post(
-        "/{ticket_id:uuid}/replies",
-        operation_id="replyToTicket",
-        guards=[allow(*CUSTOMER_OR_STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def reply(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[PostMessage],
-    ) -> Response[TicketView]:
-        """A public reply; the customer's own reply wakes an awaiting or resolved ticket."""
-        return _run(
-            request, services, data, lambda i: services.helpdesk.reply(ticket_id, data.body, i)
-        )
-
-    @post(
-        "/{ticket_id:uuid}/notes",
-        operation_id="addNote",
-        guards=[allow(*STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def note(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[PostMessage],
-    ) -> Response[TicketView]:
-        """An internal note, never shown to the customer."""
-        return _run(
-            request, services, data, lambda i: services.helpdesk.add_note(ticket_id, data.body, i)
-        )
-
-    @post(
-        "/{ticket_id:uuid}/status",
-        operation_id="changeStatus",
-        guards=[allow(*STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def status(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[ChangeStatus],
-    ) -> Response[TicketView]:
-        """Moves the ticket between open, in progress and awaiting customer."""
-        return _run(
-            request,
-            services,
-            data,
-            lambda i: services.helpdesk.change_status(ticket_id, Status(data.status), i),
-        )
-
-    @post(
-        "/{ticket_id:uuid}/priority",
-        operation_id="changePriority",
-        guards=[allow(*STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def priority(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[ChangePriority],
-    ) -> Response[TicketView]:
-        """Changes the ticket's priority."""
-        return _run(
-            request,
-            services,
-            data,
-            lambda i: services.helpdesk.change_priority(ticket_id, data.priority, i),
-        )
-
-    @post(
-        "/{ticket_id:uuid}/resolve",
-        operation_id="resolveTicket",
-        guards=[allow(*STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def resolve(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[ResolveTicket],
-    ) -> Response[TicketView]:
-        """Resolves the ticket with a resolution the customer can read."""
-        return _run(
-            request,
-            services,
-            data,
-            lambda i: services.helpdesk.resolve(ticket_id, data.resolution, i),
-        )
-
-    @post(
-        "/{ticket_id:uuid}/close",
-        operation_id="closeTicket",
-        guards=[allow(*CUSTOMER_OR_STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def close(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[CloseTicket],
-    ) -> Response[TicketView]:
-        """Closes the ticket; a customer closes only to confirm a resolution."""
-        return _run(request, services, data, lambda i: services.helpdesk.close_ticket(ticket_id, i))
-
-    @post(
-        "/{ticket_id:uuid}/reopen",
-        operation_id="reopenTicket",
-        guards=[allow(*CUSTOMER_OR_STAFF)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def reopen(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[ReopenTicket],
-    ) -> Response[TicketView]:
-        """Returns a resolved or closed ticket to open."""
-        return _run(
-            request, services, data, lambda i: services.helpdesk.reopen(ticket_id, data.reason, i)
-        )
-
-    @post(
-        "/{ticket_id:uuid}/review",
-        operation_id="reviewTicket",
-        guards=[allow(Role.CUSTOMER)],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def review(
-        self,
-        request: Request[Actor, Any, Any],
-        services: ServicesDep,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[ReviewTicket],
-    ) -> Response[TicketView]:
-        """The customer's rating (1-5) and comment, once the ticket is resolved or closed."""
-        return _run(
-            request,
-            services,
-            data,
-            lambda i: services.helpdesk.review(ticket_id, data.rating, data.comment, i),
         )

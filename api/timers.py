@@ -8,10 +8,11 @@ from uuid import UUID
 from litestar import get
 from litestar.params import FromQuery, QueryParameter
 
+from domain.values import WORKERS
 from projections.timers.handlers import TimersProjection
 from projections.timers.queries import TimerQuery, page
 
-from .auth import STAFF, allow
+from .auth import allow
 from .deps import ServicesDep
 from .reads import Page, await_position
 
@@ -22,7 +23,7 @@ MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 @get(
     "/v1/sla/timers",
     operation_id="slaTimers",
-    guards=[allow(*STAFF)],
+    guards=[allow(*WORKERS)],
     tags=["sla"],
     sync_to_thread=True,
 )

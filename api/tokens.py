@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Request, Response, delete, post
+from litestar import Response, delete, post
 from litestar.params import FromPath, JSONBody
 
 from domain.errors import InvalidInput, NotFound
 from domain.timefmt import maybe_rfc3339
-from domain.values import Actor, Role
+from domain.values import Role
+from wiring.services import Services
 
 from .auth import allow
-from .commands import answer_headers, intent_for
-from .deps import ServicesDep
+from .deps import IntentDep, ServicesDep
+from .intent import answer_headers, status_of
+from .times import instant
 
 
 class IssueToken(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,19 +41,16 @@ class Revoked(msgspec.Struct):
 def _expiry(text: str | None, now: datetime) -> datetime | None:
     if text is None:
         return None
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("expires_at", "expires_at must be an RFC 3339 time") from None
-    if at.tzinfo is None or at <= now:
-        raise InvalidInput("expires_at", "expires_at must be a future time with a zone")
+    at = instant("expires_at", text)
+    if at <= now:
+        raise InvalidInput("expires_at", "expires_at must be a future time")
     return at
 
 
-def token_routes(collection: str, roles: tuple[Role, ...], customers: bool) -> list[Any]:
+def token_routes(collection: str, roles: Collection[Role], customers: bool) -> list[Any]:
     name = "Customer" if customers else "Agent"
 
-    def _person(services: Any, person_id: UUID) -> None:
+    def _person(services: Services, person_id: UUID) -> None:
         if (services.helpdesk.person(person_id).role is Role.CUSTOMER) != customers:
             raise NotFound(f"no such person {person_id}")
 
@@ -62,27 +62,24 @@ def token_routes(collection: str, roles: tuple[Role, ...], customers: bool) -> l
         sync_to_thread=True,
     )
     def issue(
-        request: Request[Actor, Any, Any],
         services: ServicesDep,
+        intent: IntentDep,
         person_id: FromPath[UUID],
         data: JSONBody[IssueToken],
     ) -> Response[TokenView]:
         """A further token (rotation), shown this once; optionally expiring."""
         _person(services, person_id)
         expires = _expiry(data.expires_at, services.clock())
-        issued_token = services.helpdesk.issue_token(
-            person_id, expires, intent_for(request, services, data)
-        )
-        outcome = issued_token.outcome
-        issued = services.helpdesk.person(person_id, outcome.version)
+        issued = services.helpdesk.issue_token(person_id, expires, intent)
+        person = services.helpdesk.person(person_id, issued.outcome.version)
         return Response(
             TokenView(
-                token_id=issued.token_ids[-1],
-                token=issued_token.token,
+                token_id=person.token_ids[-1],
+                token=issued.token,
                 expires_at=maybe_rfc3339(expires),
             ),
-            status_code=201,
-            headers=answer_headers(services, outcome),
+            status_code=status_of(issued.outcome),
+            headers=answer_headers(services, issued.outcome),
         )
 
     @delete(
@@ -94,14 +91,16 @@ def token_routes(collection: str, roles: tuple[Role, ...], customers: bool) -> l
         sync_to_thread=True,
     )
     def revoke(
-        request: Request[Actor, Any, Any],
         services: ServicesDep,
+        intent: IntentDep,
         person_id: FromPath[UUID],
         token_id: FromPath[UUID],
-    ) -> Revoked:
+    ) -> Response[Revoked]:
         """Revokes a token at once: its next request is 401."""
         _person(services, person_id)
-        services.helpdesk.revoke_token(person_id, token_id, intent_for(request, services, None))
-        return Revoked(token_id=token_id, revoked=True)
+        outcome = services.helpdesk.revoke_token(person_id, token_id, intent)
+        return Response(
+            Revoked(token_id=token_id, revoked=True), headers=answer_headers(services, outcome)
+        )
 
     return [issue, revoke]

@@ -14,7 +14,7 @@ from .people import Person
 from .pipeline import Decision, Intent, Outcome
 from .routing import Routing
 from .tokens import hash_token, new_token
-from .values import STAFF_WORKERS, Actor, Role
+from .values import WORKERS, Actor, Effect, Role
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ class PeopleCommands(Routing):
                 )
             ]
 
-        return _issued(self.change(intent, lambda: self._get(Person, person_id), issue), token)
+        outcome = self.change(intent, lambda: self._get(Person, person_id), issue, Effect.CREATED)
+        return _issued(outcome, token)
 
     def revoke_token(self, person_id: UUID, token_id: UUID, intent: Intent) -> Outcome:
         _require_self_or_admin(person_id, intent.origin.actor)
@@ -131,7 +132,7 @@ class PeopleCommands(Routing):
             person = self._get(Person, person_id)
         except NotFound:
             raise InvalidInput(field, f"unknown agent {person_id}") from None
-        if person.role not in STAFF_WORKERS:
+        if person.role not in WORKERS:
             raise InvalidInput(field, f"{person_id} does not work tickets")
         if (
             person.role is Role.AGENT

@@ -12,17 +12,16 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
-from eventsourcing.utils import get_topic
 
 from .errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound, StaleVersion
 from .indexes import IdempotencyRecord
-from .values import Effect, Origin, Role
+from .values import Effect, Origin
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -110,9 +109,11 @@ class CommandPipeline(Application[UUID]):
         intent: Intent,
         load: Callable[[], A],
         act: Act[A],
+        effect: Effect = Effect.CHANGED,
     ) -> Outcome:
         """A command on an existing aggregate: loaded fresh on every attempt, checked
-        against the version the caller expects, then acted on."""
+        against the version the caller expects, then acted on. Its effect is a change,
+        unless the act brings something new into being (a token, say)."""
 
         def decide() -> Decision:
             aggregate = load()
@@ -121,7 +122,7 @@ class CommandPipeline(Application[UUID]):
                 raise StaleVersion(expected, aggregate.version)
             return Decision(aggregate, tuple(act(aggregate) or ()))
 
-        return self._run(intent, decide, Effect.CHANGED)
+        return self._run(intent, decide, effect)
 
     def _run(self, intent: Intent, decide: Callable[[], Decision], effect: Effect) -> Outcome:
         for attempt in range(CONFLICT_RETRIES):
@@ -200,42 +201,3 @@ class CommandPipeline(Application[UUID]):
 
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
-
-    def _listing(
-        self,
-        created: type[Any],
-        cls: type[A],
-        after: int,
-        limit: int,
-        keep: Callable[[A], bool] = lambda _: True,
-    ) -> tuple[list[A], int]:
-        """Aggregates in creation order after a log position, and the position to go on
-        from: a scan of the log by the creation event's topic."""
-        topic = get_topic(created)
-        found: list[A] = []
-        while len(found) < limit:
-            batch = self.recorder.select_notifications(
-                after, 500, topics=[topic], inclusive_of_start=False
-            )
-            for notification in batch:
-                after = notification.id
-                originator = notification.originator_id
-                aggregate = self._get(
-                    cls, originator if isinstance(originator, UUID) else UUID(originator)
-                )
-                if keep(aggregate):
-                    found.append(aggregate)
-                    if len(found) == limit:
-                        break
-            if len(batch) < 500:
-                break
-        return found, after
-
-    def people(self, roles: frozenset[Role], after: int, limit: int) -> tuple[list[Any], int]:
-        from .people import Person
-
-        return self._listing(Person.Registered, Person, after, limit, lambda p: p.role in roles)
-
-    def many(self, cls: type[A], after: int, limit: int) -> tuple[list[A], int]:
-        created: Any = cls.Defined  # type: ignore[attr-defined]
-        return self._listing(created, cls, after, limit)

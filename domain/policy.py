@@ -6,7 +6,7 @@ import re
 
 from .errors import Forbidden, InvalidInput
 from .lifecycle import Command
-from .values import STAFF_WORKERS, Actor, Role
+from .values import WORKERS, Actor, Role
 
 SUBJECT_MAX = 200
 BODY_MAX = 65_536
@@ -19,7 +19,7 @@ _SYSTEM_COMMANDS = frozenset({Command.ASSIGN, Command.CLOSE, Command.CHECK_SLA})
 def require_may(actor: Actor, command: Command) -> None:
     if actor.role is Role.CUSTOMER and command in _CUSTOMER_COMMANDS:
         return
-    if actor.role in STAFF_WORKERS and command in _STAFF_COMMANDS:
+    if actor.role in WORKERS and command in _STAFF_COMMANDS:
         return
     if actor.role is Role.SYSTEM and command in _SYSTEM_COMMANDS:
         return
@@ -27,7 +27,7 @@ def require_may(actor: Actor, command: Command) -> None:
 
 
 def require_may_open(actor: Actor) -> None:
-    if actor.role is not Role.CUSTOMER and actor.role not in STAFF_WORKERS:
+    if actor.role is not Role.CUSTOMER and actor.role not in WORKERS:
         raise Forbidden(f"the {actor.role.value} role may not open tickets")
 
 

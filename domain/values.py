@@ -34,8 +34,14 @@ class Role(StrEnum):
     """The workers (SLA clock, assigner, auto-closer): never a person, never a token."""
 
 
-STAFF_WORKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
+WORKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
 """Roles that work tickets (the contract's 'agent' column includes supervisors)."""
+STAFF = frozenset(Role) - {Role.CUSTOMER, Role.SYSTEM}
+"""Everyone employed by the desk: every person but customers."""
+PEOPLE = frozenset(Role) - {Role.SYSTEM}
+"""Every role a person (and so a token) may have."""
+TICKET_READERS = frozenset({Role.CUSTOMER, Role.AUDITOR}) | WORKERS
+"""Who reads tickets: customers their own, agents their departments', the rest all."""
 
 
 class Effect(StrEnum):

@@ -9,7 +9,6 @@ assigner, or this one after a crash, replays the decision instead of making anot
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -20,10 +19,11 @@ from domain.assignment import least_loaded, round_robin
 from domain.errors import DomainError
 from domain.lifecycle import ACTIVE
 from domain.organisation import AssignMode, Department
-from domain.people import Person
 from domain.pipeline import Idempotency, Intent
 from domain.ticket import Ticket
-from domain.values import AssignReason, Origin, Role
+from domain.values import AssignReason, Origin
+from projections.directory.handlers import DirectoryProjection
+from projections.directory.queries import available_agents
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import open_counts
 from projections.view_store import ViewStore
@@ -32,18 +32,14 @@ from .actors import ASSIGNER
 from .follower import LogFollower
 
 _log = logging.getLogger("ticketing.assigner")
-QUEUE_WAIT_SECONDS = 5.0
 
 
 class Assigner(LogFollower):
     name = "assigner"
-    follows = (
-        Ticket.Created,
-        Ticket.Transferred,
-        Ticket.Reopened,
-        Person.Registered,
-        Person.AvailabilityChanged,
-    )
+    follows = (Ticket.Created, Ticket.Transferred, Ticket.Reopened)
+    consults = (DirectoryProjection.name, QueueProjection.name)
+    """Who may be chosen comes from the directory, loads from the queue: both have seen
+    the event before the assigner answers it."""
 
     def __init__(
         self, helpdesk: HelpDesk, views: ViewStore, clock: Callable[[], datetime], **kwargs: Any
@@ -51,24 +47,20 @@ class Assigner(LogFollower):
         super().__init__(helpdesk.recorder, helpdesk.mapper, views, **kwargs)
         self.helpdesk = helpdesk
         self.clock = clock
-        self._agents: list[Person] | None = None
         self._decisions: list[tuple[int, UUID]] = []
         """This assigner's recent decisions (position, agent): loads are counted from the
         queue, which may not show them yet, and a burst of tickets must not all go to
         one agent."""
 
     def handle(self, position: int, event: Any) -> None:
-        if isinstance(event, (Person.Registered, Person.AvailabilityChanged)):
-            self._agents = None
-            return
         ticket = self.helpdesk.ticket(event.originator_id, ASSIGNER)
         if ticket.status not in ACTIVE or ticket.department_id is None:
             return
         department = self.helpdesk.one(Department, ticket.department_id)
-        eligible = [p.id for p in self.agents() if department.id in p.department_ids and not p.away]
+        eligible = available_agents(self.views, department.id)
         if ticket.assignee_id in eligible:
             return
-        choice = self._choose(ticket, department, eligible, position, event)
+        choice = self._choose(ticket, department, eligible, event)
         if choice is None:
             return
         agent_id, reason = choice
@@ -86,19 +78,17 @@ class Assigner(LogFollower):
         ticket: Ticket,
         department: Department,
         eligible: list[UUID],
-        position: int,
         event: Any,
     ) -> tuple[UUID, AssignReason] | None:
-        if isinstance(event, Ticket.Reopened) and ticket.last_assignee_id in eligible:
-            assert ticket.last_assignee_id is not None
-            return ticket.last_assignee_id, AssignReason.REOPEN
+        last = ticket.last_assignee_id
+        if isinstance(event, Ticket.Reopened) and last is not None and last in eligible:
+            return last, AssignReason.REOPEN
         if not eligible or department.auto_assign is AssignMode.NONE:
             return None
         rotation = self.helpdesk.rotation(department.id)
         if department.auto_assign is AssignMode.ROUND_ROBIN:
             last = None if rotation is None else rotation.last_agent_id
             return round_robin(eligible, last), AssignReason.ROUND_ROBIN
-        self._await_queue(position)
         chosen = least_loaded(
             eligible, self._loads(eligible), {} if rotation is None else rotation.last_assigned
         )
@@ -112,19 +102,3 @@ class Assigner(LogFollower):
         for _, agent in self._decisions:
             loads[agent] = loads.get(agent, 0) + 1
         return loads
-
-    def agents(self) -> list[Person]:
-        """The agents, reloaded whenever the log says someone joined or changed."""
-        if self._agents is None:
-            people, _ = self.helpdesk.people(frozenset({Role.AGENT}), 0, 1_000_000)
-            self._agents = people
-        return self._agents
-
-    def _await_queue(self, position: int) -> None:
-        """Loads are counted from the queue: let it catch up with the event first."""
-        deadline = time.monotonic() + QUEUE_WAIT_SECONDS
-        while self.views.position(QueueProjection.name) < position:
-            if time.monotonic() > deadline:
-                _log.warning("queue projection behind position %s; counting anyway", position)
-                return
-            time.sleep(0.01)

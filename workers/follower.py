@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 from eventsourcing.utils import get_topic
 
 from projections.view_store import ViewStore
@@ -28,6 +28,9 @@ WORKER_GENERATION = 0
 class LogFollower:
     name: str
     follows: tuple[type[Any], ...]
+    consults: tuple[str, ...] = ()
+    """The read models this follower reads to act: it never acts on an event they have
+    not processed yet, so what it reads there already reflects the event."""
 
     def __init__(
         self,
@@ -45,10 +48,18 @@ class LogFollower:
     def position(self) -> int:
         return self.views.position(self.name, WORKER_GENERATION)
 
+    def batch(self) -> Sequence[Notification]:
+        """The next events to act on: after this follower's position, and no further than
+        the read models it consults have come."""
+        after = self.position()
+        stop = min((self.views.position(name) for name in self.consults), default=None)
+        if stop is not None and stop <= after:
+            return []
+        return self.recorder.select_notifications(after, BATCH, stop=stop, inclusive_of_start=False)
+
     def step(self) -> bool:
         """Acts on the next batch of events; True when there was one."""
-        after = self.position()
-        found = self.recorder.select_notifications(after, BATCH, inclusive_of_start=False)
+        found = self.batch()
         if not found:
             return False
         events = [(n.id, self.mapper.to_domain_event(n)) for n in found if n.topic in self._topics]

@@ -10,10 +10,11 @@ from uuid import uuid5
 
 from domain.application import HelpDesk
 from domain.errors import NotFound
-from domain.organisation import Department
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
+from projections.directory.queries import staff_to_notify
+from projections.view_store import ViewStore
 
 from .actors import NOTIFIER
 
@@ -28,7 +29,7 @@ class Mail:
     position: int
 
 
-def compose(helpdesk: HelpDesk, position: int, event: Any) -> list[Mail]:
+def compose(helpdesk: HelpDesk, views: ViewStore, position: int, event: Any) -> list[Mail]:
     ticket = helpdesk.ticket(event.originator_id, NOTIFIER, event.originator_version)
     title = f"[#{ticket.number}] {ticket.subject}"
     if isinstance(event, Ticket.Replied) and event.actor_role is not Role.CUSTOMER:
@@ -66,7 +67,9 @@ def compose(helpdesk: HelpDesk, position: int, event: Any) -> list[Mail]:
         target = event.target.value.replace("_", " ")
         return _to(
             helpdesk,
-            _department_staff(helpdesk, ticket.department_id),
+            []
+            if ticket.department_id is None
+            else [contact.person_id for contact in staff_to_notify(views, ticket.department_id)],
             event,
             position,
             f"{kind}: {title}",
@@ -105,15 +108,3 @@ def _to(
             )
         )
     return mails
-
-
-def _department_staff(helpdesk: HelpDesk, department_id: Any) -> list[Any]:
-    """The department's agents and every supervisor."""
-    if department_id is None:
-        return []
-    try:
-        helpdesk.one(Department, department_id)
-    except NotFound:
-        return []
-    staff, _ = helpdesk.people(frozenset({Role.AGENT, Role.SUPERVISOR}), 0, 1_000_000)
-    return [p.id for p in staff if p.role is Role.SUPERVISOR or department_id in p.department_ids]

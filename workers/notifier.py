@@ -22,10 +22,11 @@ from eventsourcing.persistence import Notification, PersistenceError
 
 from domain.application import HelpDesk
 from domain.ticket import Ticket
+from projections.directory.handlers import DirectoryProjection
 from projections.view_store import ViewStore
 
 from . import outbox
-from .follower import BATCH, WORKER_GENERATION, LogFollower
+from .follower import WORKER_GENERATION, LogFollower
 from .mail import Mail, compose
 from .wire import render
 
@@ -39,6 +40,7 @@ STORE_ERRORS = (PersistenceError, sqlite3.Error, psycopg.Error, OSError)
 
 class Notifier(LogFollower):
     name = "notifier"
+    consults = (DirectoryProjection.name,)
     follows = (
         Ticket.Replied,
         Ticket.Resolved,
@@ -65,8 +67,7 @@ class Notifier(LogFollower):
     def step(self) -> bool:
         """Composes the next batch into the outbox, with the position, in one
         transaction; then tries what is due. True when there was something to do."""
-        after = self.position()
-        found = self.recorder.select_notifications(after, BATCH, inclusive_of_start=False)
+        found = self.batch()
         if found:
             mails: list[Mail] = []
             not_composed: list[tuple[int, str]] = []
@@ -88,7 +89,7 @@ class Notifier(LogFollower):
         not the event's: it is raised, and the whole batch is tried again."""
         try:
             event = self.mapper.to_domain_event(notification)
-            return compose(self.helpdesk, notification.id, event)
+            return compose(self.helpdesk, self.views, notification.id, event)
         except STORE_ERRORS:
             raise
         except Exception as e:  # anything else is this one event's, see above

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -37,6 +37,9 @@ class Caller:
 
 @pytest.fixture
 def client(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
+    """The app as the embedded mode runs it, on both stores: the read models (listings
+    of people and the organisation among them) and the workers run in its process."""
+    settings = replace(settings, embedded_workers=True)
     migrate(settings)
     with TestClient(create_app(build_services(settings, clock=clock))) as test_client:
         yield test_client

@@ -55,6 +55,7 @@ def tickets(
     desk: Desk, facilities: dict[str, Any], customer: Caller, agent: Caller
 ) -> dict[str, str]:
     """Three tickets assigned to the agent: standard, urgent, and one without a plan."""
+    desk.catch_up()  # the help topics are listed from the directory read model
     outage = ok(customer.get("/v1/help-topics"))["items"][0]
     ids = {
         "standard": open_ticket(customer)["id"],

@@ -182,7 +182,7 @@ def test_revoking_someone_elses_token_through_ones_own_id_finds_nothing(
 @pytest.fixture
 def limited(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
     """An API allowing each caller bursts of 3 requests, refilled at 1 per second."""
-    slow = replace(settings, rate_per_second=1, rate_burst=3)
+    slow = replace(settings, rate_per_second=1, rate_burst=3, embedded_workers=True)
     migrate(slow)
     with TestClient(create_app(build_services(slow, clock=clock))) as client:
         yield client

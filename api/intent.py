@@ -1,5 +1,5 @@
-"""What every command request shares: its intent (origin, If-Match, Idempotency-Key)
-and its answer headers (ETag, X-Log-Position)."""
+"""What every command request shares: its intent (origin, If-Match, Idempotency-Key),
+provided to handlers as the `intent` dependency, and the headers of its answer."""
 
 from __future__ import annotations
 
@@ -20,21 +20,22 @@ _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
-def intent_for(
-    request: Request[Actor, Any, Any], services: Services, data: msgspec.Struct | None
-) -> Intent:
+async def provide_intent(request: Request[Actor, Any, Any]) -> Intent:
+    """Who asks, when and why; the version they expect; the key that makes a retry safe."""
+    services: Services = request.app.state.services
     origin = Origin(
         actor=request.user,
         at=services.clock(),
         correlation_id=_correlation_id(request),
         causation_id=uuid4(),
     )
-    return Intent(origin, _expected_version(request), _idempotency(request, data))
+    idempotency = await _idempotency(request)
+    return Intent(origin, _expected_version(request), idempotency)
 
 
 def status_of(outcome: Outcome) -> int:
-    """The HTTP status of a command's answer: 201 for what it created, else 200 (a
-    replay answers what the first call answered)."""
+    """201 for what a command created, else 200 (a replay answers what the first call
+    answered)."""
     return 201 if outcome.effect is Effect.CREATED else 200
 
 
@@ -54,9 +55,7 @@ def _expected_version(request: Request[Any, Any, Any]) -> int | None:
     return int(match.group(1))
 
 
-def _idempotency(
-    request: Request[Any, Any, Any], data: msgspec.Struct | None
-) -> Idempotency | None:
+async def _idempotency(request: Request[Any, Any, Any]) -> Idempotency | None:
     key = request.headers.get("idempotency-key")
     if key is None:
         return None
@@ -64,10 +63,19 @@ def _idempotency(
         raise InvalidInput(
             "Idempotency-Key", "Idempotency-Key must be 1-255 visible ASCII characters"
         )
+    body = await request.body()
     fingerprint = hashlib.sha256(
-        b"\n".join([request.method.encode(), request.url.path.encode(), msgspec.json.encode(data)])
+        b"\n".join([request.method.encode(), request.url.path.encode(), _canonical(body)])
     ).hexdigest()
     return Idempotency(key, fingerprint)
+
+
+def _canonical(body: bytes) -> bytes:
+    """The same JSON however it is spaced or its keys ordered; other bytes as they are."""
+    try:
+        return msgspec.json.encode(msgspec.json.decode(body), order="sorted")
+    except msgspec.DecodeError:
+        return body
 
 
 def _correlation_id(request: Request[Any, Any, Any]) -> UUID:

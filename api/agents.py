@@ -1,0 +1,69 @@
+"""`/v1/agents`: staff members (admins register and read them; staff set their own
+availability)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, JSONBody
+
+from domain.values import STAFF, Role
+
+from .auth import allow
+from .deps import IntentDep, ServicesDep
+from .params import Cursor, Limit, MinPosition
+from .people import listing, one, person_view, register
+from .people_schemas import PersonList, PersonView, RegisterAgent, SetAvailability
+
+
+class AgentController(Controller):
+    path = "/v1/agents"
+    tags = ["organisation"]
+
+    @post("/", operation_id="registerAgent", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    def register(
+        self, services: ServicesDep, intent: IntentDep, data: JSONBody[RegisterAgent]
+    ) -> Response[PersonView]:
+        """Registers a staff member and returns their token, shown this once."""
+        return register(services, intent, data, Role(data.role), data.department_ids)
+
+    @post(
+        "/{person_id:uuid}/availability",
+        operation_id="setAvailability",
+        status_code=200,
+        guards=[allow(*STAFF)],
+        sync_to_thread=True,
+    )
+    def availability(
+        self,
+        services: ServicesDep,
+        intent: IntentDep,
+        person_id: FromPath[UUID],
+        data: JSONBody[SetAvailability],
+    ) -> PersonView:
+        """Marks a staff member away (no new tickets from the assigner) or back;
+        staff change their own, admins anyone's."""
+        outcome = services.helpdesk.set_away(person_id, data.away, intent)
+        return person_view(services.helpdesk.person(outcome.aggregate_id))
+
+    @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    def list_agents(
+        self,
+        services: ServicesDep,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+        min_position: MinPosition = None,
+    ) -> PersonList:
+        """Staff members in the order they were registered."""
+        return listing(services, STAFF, limit, cursor, min_position)
+
+    @get(
+        "/{person_id:uuid}",
+        operation_id="getAgent",
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
+    def get_agent(self, services: ServicesDep, person_id: FromPath[UUID]) -> PersonView:
+        """One staff member."""
+        return one(services, person_id, STAFF)
