@@ -31,6 +31,7 @@ from .reports import daily_report
 from .tickets import TicketController
 from .timers import sla_timers
 from .tokens import token_routes
+from .waiting import Reads
 
 MAX_BODY = 1024 * 1024
 STAFF_AND_ADMIN = tuple(r for r in Role if r not in (Role.CUSTOMER, Role.SYSTEM))
@@ -38,6 +39,7 @@ STAFF_AND_ADMIN = tuple(r for r in Role if r not in (Role.CUSTOMER, Role.SYSTEM)
 
 def create_app(services: Services) -> Litestar:
     counter = RequestCounter()
+    reads = Reads(services)
 
     def provide_services() -> Services:
         return services
@@ -61,10 +63,11 @@ def create_app(services: Services) -> Litestar:
             *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
             healthz,
             readyz,
-            metrics_handler(counter),
+            metrics_handler(counter, reads),
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[
+            reads.middleware,
             counter.middleware,
             DefineMiddleware(BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
             TokenBuckets(
@@ -78,7 +81,7 @@ def create_app(services: Services) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        state=State({"services": services}),
+        state=State({"services": services, "reads": reads}),
         request_max_body_size=MAX_BODY,
         debug=False,
         on_startup=[lambda: _start_workers(services)],

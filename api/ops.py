@@ -12,6 +12,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from .deps import ServicesDep
 from .problems import problem
+from .waiting import Reads
 
 
 class RequestCounter:
@@ -54,10 +55,11 @@ def readyz(services: ServicesDep) -> Response[Any]:
     return Response({"status": "ready", "log_position": head})
 
 
-def metrics_handler(counter: RequestCounter) -> Any:
+def metrics_handler(counter: RequestCounter, reads: Reads) -> Any:
     @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, sync_to_thread=True)
     def metrics(services: ServicesDep) -> str:
-        """Prometheus text: requests by method and status, and the log's head position."""
+        """Prometheus text: requests by method and status, reads waiting for a projection,
+        and the log's head position."""
         lines = [
             "# HELP ticketing_http_responses_total HTTP answers by method and status.",
             "# TYPE ticketing_http_responses_total counter",
@@ -67,6 +69,12 @@ def metrics_handler(counter: RequestCounter) -> Any:
                 f'ticketing_http_responses_total{{method="{method}",status="{status}"}} {count}'
             )
         lines += [
+            "# HELP ticketing_read_waiters Reads waiting for a projection (min_position).",
+            "# TYPE ticketing_read_waiters gauge",
+            *(
+                f'ticketing_read_waiters{{projection="{name}"}} {count}'
+                for name, count in sorted(reads.waiting.items())
+            ),
             "# HELP ticketing_log_position The global position of the newest event.",
             "# TYPE ticketing_log_position gauge",
             f"ticketing_log_position {services.log.head()}",

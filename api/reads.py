@@ -1,18 +1,32 @@
-"""What every projection read shares: read-your-writes and list answers."""
+"""What every projection read shares: read-your-writes and list answers.
+
+A read handler is a coroutine: it waits for `min_position` on the event loop
+(`caught_up`, see waiting.py), then runs its query in a worker thread (`in_thread`)."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 import msgspec
-from litestar.exceptions import ServiceUnavailableException
+from litestar import Request
+from litestar.params import QueryParameter
 
-from domain.errors import InvalidInput
 from projections.base import Projection
-from projections.store import ViewStore
 
-WAIT_SECONDS = 5.0
+from .waiting import Reads
+
+T = TypeVar("T")
+MinPosition = Annotated[
+    int | None,
+    QueryParameter(
+        ge=0,
+        description="Read your own write: a command's `X-Log-Position`. The read waits until "
+        "the read model has processed it (up to 5 s, then 503); a position beyond the log's "
+        "head is refused at once (400); a caller may have 8 reads waiting at once (429 beyond).",
+    ),
+]
 
 
 class Page(msgspec.Struct):
@@ -20,19 +34,16 @@ class Page(msgspec.Struct):
     next_cursor: str | None
 
 
-def await_position(views: ViewStore, projection: type[Projection], position: int | None) -> None:
-    """Waits until the projection has processed `position` (`min_position`), or 503."""
-    if position is None:
-        return
-    if position < 0:
-        raise InvalidInput("min_position", "min_position must not be negative")
-    deadline = time.monotonic() + WAIT_SECONDS
-    delay = 0.005
-    while views.position(projection.name) < position:
-        if time.monotonic() >= deadline:
-            raise ServiceUnavailableException(
-                f"the {projection.name} projection has not reached position {position} yet",
-                headers={"Retry-After": "1"},
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 0.05)
+async def caught_up(
+    request: Request[Any, Any, Any], projection: type[Projection], position: int | None
+) -> None:
+    """Returns once the projection has processed `position` (`min_position`, a command's
+    `X-Log-Position`); 400 beyond the log's head, 429 when the caller already has too
+    many reads waiting, 503 when the wait limit passes."""
+    reads: Reads = request.app.state.reads
+    await reads.caught_up(request, projection, position)
+
+
+async def in_thread(query: Callable[[], T]) -> T:
+    """Runs a blocking query in a worker thread, leaving the event loop free."""
+    return await anyio.to_thread.run_sync(query)

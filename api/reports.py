@@ -18,10 +18,9 @@ from projections.reports.queries import FIELDS, daily
 
 from .auth import allow
 from .deps import ServicesDep
-from .reads import await_position
+from .reads import MinPosition, caught_up, in_thread
 
 Day = Annotated[str, QueryParameter(name="from")]
-MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 MAX_DAYS = 366
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -44,9 +43,8 @@ def _day(field: str, text: str) -> date:
     operation_id="dailyReport",
     guards=[allow(Role.SUPERVISOR, Role.ANALYST)],
     tags=["reports"],
-    sync_to_thread=True,
 )
-def daily_report(
+async def daily_report(
     request: Request[Any, Any, Any],
     services: ServicesDep,
     since: Day,
@@ -63,8 +61,8 @@ def daily_report(
         raise InvalidInput("to", f"a report spans at most {MAX_DAYS} days")
     if group_by not in ("department", "agent"):
         raise InvalidInput("group_by", "group_by must be department or agent")
-    await_position(services.views, ReportsProjection, min_position)
-    rows = daily(services.views, start, end, group_by)
+    await caught_up(request, ReportsProjection, min_position)
+    rows = await in_thread(lambda: daily(services.views, start, end, group_by))
     if "text/csv" in request.headers.get("accept", ""):
         return Response(_csv(rows), media_type="text/csv")
     return Response({"items": rows, "next_cursor": None})

@@ -23,7 +23,7 @@ from ticketing.services import Services
 from .auth import STAFF, TICKET_READERS, allow
 from .commands import answer_headers, intent_for
 from .deps import ServicesDep
-from .reads import Page, await_position
+from .reads import MinPosition, Page, caught_up, in_thread
 from .ticket_schemas import (
     AssignTicket,
     ChangePriority,
@@ -94,8 +94,8 @@ class TicketController(Controller):
             ),
         )
 
-    @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)], sync_to_thread=True)
-    def search(
+    @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)])
+    async def search(
         self,
         request: Request[Actor, Any, Any],
         services: ServicesDep,
@@ -106,28 +106,29 @@ class TicketController(Controller):
         q: FromQuery[str | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         cursor: FromQuery[str | None] = None,
-        min_position: Annotated[int | None, QueryParameter(ge=0)] = None,
+        min_position: MinPosition = None,
     ) -> Page:
         """Staff search over every ticket, newest first: by status (comma-separated),
         department, assignee, customer, and text in the subject (or the exact number).
         Agents find only their departments' tickets and their own."""
         actor = request.user
         scoped = actor.role is Role.AGENT
+        within = await in_thread(lambda: services.helpdesk.departments_of(actor)) if scoped else []
         query = TicketSearch(
             statuses=STATUSES if status is None else tuple(s.strip() for s in status.split(",")),
             department_id=_text(department_id),
             assignee_id=_text(assignee_id),
             customer_id=_text(customer_id),
             text=q,
-            within_departments=tuple(str(d) for d in services.helpdesk.departments_of(actor))
-            if scoped
-            else None,
+            within_departments=tuple(str(d) for d in within) if scoped else None,
             agent_id=str(actor.id) if scoped else None,
             limit=limit,
             cursor=cursor,
         )
-        await_position(services.views, QueueProjection, min_position)
-        items, next_cursor = search(services.views, query, services.clock())
+        await caught_up(request, QueueProjection, min_position)
+        items, next_cursor = await in_thread(
+            lambda: search(services.views, query, services.clock())
+        )
         return Page(items=items, next_cursor=next_cursor)
 
     @get(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import get
+from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 
 from projections.timers.handlers import TimersProjection
@@ -13,10 +13,9 @@ from projections.timers.queries import TimerQuery, page
 
 from .auth import STAFF, allow
 from .deps import ServicesDep
-from .reads import Page, await_position
+from .reads import MinPosition, Page, caught_up, in_thread
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 
 
 @get(
@@ -24,9 +23,9 @@ MinPosition = Annotated[int | None, QueryParameter(ge=0)]
     operation_id="slaTimers",
     guards=[allow(*STAFF)],
     tags=["sla"],
-    sync_to_thread=True,
 )
-def sla_timers(
+async def sla_timers(
+    request: Request[Any, Any, Any],
     services: ServicesDep,
     sla_state: FromQuery[str | None] = None,
     department_id: FromQuery[UUID | None] = None,
@@ -42,6 +41,6 @@ def sla_timers(
         limit=limit,
         cursor=cursor,
     )
-    await_position(services.views, TimersProjection, min_position)
-    items, next_cursor = page(services.views, query, services.clock())
+    await caught_up(request, TimersProjection, min_position)
+    items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
     return Page(items=items, next_cursor=next_cursor)
