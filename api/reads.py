@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 import anyio.to_thread
 import msgspec
 from litestar import Request
 from litestar.params import QueryParameter
 
+from domain.errors import NotFound
+from domain.values import Actor, Role
 from projections.base import Projection
+from ticketing.services import Services
 
 from .waiting import Reads
 
@@ -42,6 +46,19 @@ async def caught_up(
     many reads waiting, 503 when the wait limit passes."""
     reads: Reads = request.app.state.reads
     await reads.caught_up(request, projection, position)
+
+
+def department_scope(
+    services: Services, actor: Actor, department_id: UUID | None
+) -> tuple[str, ...] | None:
+    """The departments an agent reads (None: every one, for the other roles). An agent
+    asking for another department finds none (404), so existence is not leaked."""
+    if actor.role is not Role.AGENT:
+        return None
+    mine = services.helpdesk.departments_of(actor)
+    if department_id is not None and department_id not in mine:
+        raise NotFound(f"no department {department_id} among yours")
+    return tuple(str(d) for d in mine)
 
 
 async def in_thread(query: Callable[[], T]) -> T:

@@ -23,7 +23,7 @@ from ticketing.services import Services
 from .auth import STAFF, TICKET_READERS, allow
 from .commands import answer_headers, intent_for
 from .deps import ServicesDep
-from .reads import MinPosition, Page, caught_up, in_thread
+from .reads import MinPosition, Page, caught_up, department_scope, in_thread
 from .ticket_schemas import (
     AssignTicket,
     ChangePriority,
@@ -112,16 +112,15 @@ class TicketController(Controller):
         department, assignee, customer, and text in the subject (or the exact number).
         Agents find only their departments' tickets and their own."""
         actor = request.user
-        scoped = actor.role is Role.AGENT
-        within = await in_thread(lambda: services.helpdesk.departments_of(actor)) if scoped else []
+        within = await in_thread(lambda: department_scope(services, actor, None))
         query = TicketSearch(
             statuses=STATUSES if status is None else tuple(s.strip() for s in status.split(",")),
             department_id=_text(department_id),
             assignee_id=_text(assignee_id),
             customer_id=_text(customer_id),
             text=q,
-            within_departments=tuple(str(d) for d in within) if scoped else None,
-            agent_id=str(actor.id) if scoped else None,
+            within_departments=within,
+            agent_id=str(actor.id),
             limit=limit,
             cursor=cursor,
         )

@@ -8,12 +8,13 @@ from uuid import UUID
 from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 
+from domain.values import Actor
 from projections.timers.handlers import TimersProjection
 from projections.timers.queries import TimerQuery, page
 
 from .auth import STAFF, allow
 from .deps import ServicesDep
-from .reads import MinPosition, Page, caught_up, in_thread
+from .reads import MinPosition, Page, caught_up, department_scope, in_thread
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
@@ -25,7 +26,7 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
     tags=["sla"],
 )
 async def sla_timers(
-    request: Request[Any, Any, Any],
+    request: Request[Actor, Any, Any],
     services: ServicesDep,
     sla_state: FromQuery[str | None] = None,
     department_id: FromQuery[UUID | None] = None,
@@ -34,10 +35,16 @@ async def sla_timers(
     min_position: MinPosition = None,
 ) -> Page:
     """SLA clocks by state (`warning`, `breached`, ...) and department, with the business
-    minutes left until the earliest open due time (negative once overdue)."""
+    minutes left until the earliest open due time (negative once overdue). Agents see the
+    clocks of the tickets they may read: their departments' (another department is 404,
+    as its queue is), their own and unrouted ones."""
+    actor = request.user
+    within = await in_thread(lambda: department_scope(services, actor, department_id))
     query = TimerQuery(
         sla_state=sla_state,
         department_id=None if department_id is None else str(department_id),
+        within_departments=within if department_id is None else None,
+        agent_id=str(actor.id),
         limit=limit,
         cursor=cursor,
     )
