@@ -1,12 +1,11 @@
-"""`GET /v1/reports/daily` (supervisors, analysts): JSON, or CSV with `Accept: text/csv`."""
+"""`GET /v1/reports/daily` (supervisors, analysts): JSON, or CSV with `format=csv` or
+`Accept: text/csv` (an explicit `format` wins)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
 from litestar.params import FromQuery, QueryParameter
@@ -15,6 +14,7 @@ from domain.errors import InvalidInput
 from domain.values import Role
 from projections.reports.handlers import ReportsProjection
 from projections.reports.queries import FIELDS, daily
+from ticketing.csv_text import csv_document
 
 from .auth import allow
 from .deps import ServicesDep
@@ -50,6 +50,7 @@ async def daily_report(
     since: Day,
     to: FromQuery[str],
     group_by: FromQuery[str] = "department",
+    format: FromQuery[Literal["json", "csv"] | None] = None,
     min_position: MinPosition = None,
 ) -> Response[Any]:
     """Rows per UTC day and department (or agent): counts, exact p50/p90 durations in
@@ -63,14 +64,8 @@ async def daily_report(
         raise InvalidInput("group_by", "group_by must be department or agent")
     await caught_up(request, ReportsProjection, min_position)
     rows = await in_thread(lambda: daily(services.views, start, end, group_by))
-    if "text/csv" in request.headers.get("accept", ""):
-        return Response(_csv(rows), media_type="text/csv")
+    if format is None:
+        format = "csv" if "text/csv" in request.headers.get("accept", "") else "json"
+    if format == "csv":
+        return Response(csv_document(FIELDS, rows), media_type="text/csv")
     return Response({"items": rows, "next_cursor": None})
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
-    return out.getvalue()
