@@ -69,10 +69,10 @@ def create_app(services: Services) -> Litestar:
         middleware=[
             reads.middleware,
             counter.middleware,
-            DefineMiddleware(BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
-            TokenBuckets(
-                services.settings.rate_per_second, services.settings.rate_burst
-            ).middleware,
+            DefineMiddleware(
+                BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS], addresses=_buckets(services)
+            ),
+            _buckets(services).middleware,
         ],
         exception_handlers=exception_handlers,
         openapi_config=OpenAPIConfig(
@@ -87,6 +87,10 @@ def create_app(services: Services) -> Litestar:
         on_startup=[lambda: _start_workers(services)],
         on_shutdown=[services.close],
     )
+
+
+def _buckets(services: Services) -> TokenBuckets:
+    return TokenBuckets(services.settings.rate_per_second, services.settings.rate_burst)
 
 
 def _start_workers(services: Services) -> None:

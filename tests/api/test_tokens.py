@@ -203,3 +203,36 @@ def test_a_caller_over_their_burst_is_rate_limited_and_others_are_not(
     ok(second.get(WHOAMI))
     ok(admin.get(WHOAMI))
     ok(limited.get("/healthz"))
+
+
+@pytest.fixture
+def guarded(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
+    """An API allowing bursts of 3, refilled so slowly that no test sees a refill."""
+    slow = replace(settings, rate_per_second=0.001, rate_burst=3)
+    migrate(slow)
+    with TestClient(create_app(build_services(slow, clock=clock))) as client:
+        yield client
+
+
+def test_failed_authentications_are_rate_limited_by_address_before_any_lookup(
+    guarded: TestClient[Any],
+) -> None:
+    admin = Caller(guarded, ADMIN_TOKEN)
+    people = [
+        register(admin, "/v1/customers", name=name, email=f"{name.lower()}@example.com")
+        for name in ("Ann", "Bob")
+    ]
+    # Authenticated requests from the address do not count against it.
+    for person in people:
+        for _ in range(3):
+            ok(person.get(WHOAMI))
+    unknown = {"Authorization": "Bearer not-a-token-of-ours"}
+    for headers in (unknown, {}, unknown):
+        problem(guarded.get(WHOAMI, headers=headers), 401)
+    refused = guarded.get(WHOAMI, headers=unknown)
+    assert problem(refused, 429)["type"].endswith("rate-limited")
+    assert int(refused.headers["retry-after"]) >= 1
+    # The address is slowed down whatever it sends next (the admin has a request left of
+    # their own burst); the public routes stay open.
+    problem(admin.get(WHOAMI), 429)
+    ok(guarded.get("/healthz"))
