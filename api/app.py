@@ -28,6 +28,7 @@ from .projection_status import projection_status
 from .queues import QueueController
 from .ratelimit import TokenBuckets
 from .reports import daily_report
+from .request_shape import RequestShape
 from .tickets import TicketController
 from .timers import sla_timers
 from .tokens import token_routes
@@ -74,6 +75,7 @@ def create_app(services: Services) -> Litestar:
             ),
             _buckets(services).middleware,
         ],
+        before_request=RequestShape(),
         exception_handlers=exception_handlers,
         openapi_config=OpenAPIConfig(
             title="ticketing",
