@@ -21,6 +21,7 @@ import anyio.to_thread
 import httpx
 import pytest
 import uvicorn
+from anyio.abc import TaskGroup
 
 from api.app import create_app
 from ticketing.config import Settings
@@ -109,6 +110,23 @@ async def until(what: str, probe: Callable[[], Awaitable[bool]]) -> None:
     pytest.fail(f"never: {what}")
 
 
+def start_reads(
+    tasks: TaskGroup,
+    http: httpx.AsyncClient,
+    caller: Caller,
+    url: str,
+    answers: list[httpx.Response],
+    times: int = 1,
+) -> None:
+    """Starts `times` reads of `url` by `caller`; each answer goes to `answers`."""
+
+    async def read() -> None:
+        answers.append(await http.get(url, headers=caller.headers()))
+
+    for _ in range(times):
+        tasks.start_soon(read)
+
+
 def catch_up(services: Services) -> None:
     runner = services.projection_runner()
     runner.start()
@@ -125,13 +143,7 @@ def test_hundreds_of_waiting_reads_leave_an_unrelated_read_answering(served: Ser
 
     async def scenario() -> None:
         async with served.client() as http, anyio.create_task_group() as tasks:
-
-            async def wait_for_the_head() -> None:
-                url = f"{TIMERS}?min_position={head}"
-                answers.append(await http.get(url, headers=agent.headers()))
-
-            for _ in range(WAITERS):
-                tasks.start_soon(wait_for_the_head)
+            start_reads(tasks, http, agent, f"{TIMERS}?min_position={head}", answers, WAITERS)
             await until("all wait", lambda: _equals(waiting(http, "timers"), WAITERS))
             # Were the waiters holding the worker threads, this would time out.
             other = await http.get(path(ticket["id"]), headers=customer.headers(), timeout=30)
@@ -151,13 +163,7 @@ def test_under_load_every_wait_ends_at_the_limit_with_503(impatient: Served) -> 
 
     async def scenario() -> None:
         async with impatient.client() as http, anyio.create_task_group() as tasks:
-
-            async def wait_for_the_head() -> None:
-                url = f"{TIMERS}?min_position={head}"
-                answers.append(await http.get(url, headers=agent.headers()))
-
-            for _ in range(WAITERS):
-                tasks.start_soon(wait_for_the_head)
+            start_reads(tasks, http, agent, f"{TIMERS}?min_position={head}", answers, WAITERS)
 
     anyio.run(scenario)
     assert len(answers) == WAITERS
@@ -175,17 +181,12 @@ def test_a_caller_may_have_only_a_few_reads_waiting(bounded: Served) -> None:
 
     async def scenario() -> None:
         async with bounded.client() as http, anyio.create_task_group() as tasks:
-
-            async def read(caller: Caller) -> None:
-                answers.append(await http.get(url, headers=caller.headers()))
-
-            for _ in range(2):
-                tasks.start_soon(read, agent)
+            start_reads(tasks, http, agent, url, answers, times=2)
             await until("two wait", lambda: _equals(waiting(http, "timers"), 2))
             refused = await http.get(url, headers=agent.headers())
             assert int(problem(refused, 429)["status"]) == 429
             assert refused.headers["retry-after"] == "1"
-            tasks.start_soon(read, colleague)
+            start_reads(tasks, http, colleague, url, answers)
             await until("three wait", lambda: _equals(waiting(http, "timers"), 3))
             assert answers == []
             await anyio.to_thread.run_sync(catch_up, bounded.services)

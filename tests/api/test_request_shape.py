@@ -10,12 +10,12 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from api.request_shape import MAX_DEPTH
 from litestar.testing import TestClient
 
+from api.request_shape import MAX_DEPTH
 from domain.values import Role
 
-from .conftest import Caller, register
+from .conftest import Caller
 from .helpers import ok, path, problem
 
 PARAM = re.compile(r"\{[^}:]+(:[a-z]+)?\}")
@@ -47,19 +47,6 @@ def roles_of(handler: Any) -> set[Role]:
         for guard in layer.guards or []:
             roles |= getattr(guard, "roles", set())
     return roles
-
-
-@pytest.fixture
-def callers(admin: Caller) -> dict[Role, Caller]:
-    """One person of every role, to find someone each route lets through its guards."""
-    people = {Role.ADMIN: admin}
-    for role in (Role.CUSTOMER, Role.AGENT, Role.SUPERVISOR, Role.AUDITOR, Role.ANALYST):
-        route = "/v1/customers" if role is Role.CUSTOMER else "/v1/agents"
-        body = {"name": role.value, "email": f"{role.value}@example.com"}
-        if role is not Role.CUSTOMER:
-            body["role"] = role.value
-        people[role] = register(admin, route, **body)
-    return people
 
 
 def allowed(handler: Any, callers: dict[Role, Caller]) -> dict[str, str]:
