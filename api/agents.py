@@ -3,12 +3,13 @@ availability)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from domain.values import STAFF, Role
+from domain.values import STAFF, Actor, Role
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
@@ -47,16 +48,17 @@ class AgentController(Controller):
         outcome = services.helpdesk.set_away(person_id, data.away, intent)
         return person_view(services.helpdesk.person(outcome.aggregate_id))
 
-    @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)], sync_to_thread=True)
-    def list_agents(
+    @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)])
+    async def list_agents(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
     ) -> PersonList:
         """Staff members in the order they were registered."""
-        return listing(services, STAFF, limit, cursor, min_position)
+        return await listing(request, services, STAFF, limit, cursor, min_position)
 
     @get(
         "/{person_id:uuid}",

@@ -29,11 +29,13 @@ from .projection_status import projection_status
 from .queues import QueueController
 from .ratelimit import TokenBuckets
 from .reports import daily_report
+from .request_shape import RequestShape
 from .sla_plans import PlanController
 from .ticket_commands import TicketCommands
 from .tickets import TicketController
 from .timers import sla_timers
 from .tokens import token_routes
+from .waiting import Reads
 
 MAX_BODY = 1024 * 1024
 
@@ -41,6 +43,7 @@ MAX_BODY = 1024 * 1024
 def create_app(services: Services) -> Litestar:
     counter = RequestCounter()
     runtime = Runtime(services)
+    reads = Reads(services)
 
     def provide_services() -> Services:
         return services
@@ -66,19 +69,21 @@ def create_app(services: Services) -> Litestar:
             *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
             healthz,
             readyz,
-            metrics_handler(counter),
+            metrics_handler(counter, reads),
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
             "intent": Provide(provide_intent),
         },
         middleware=[
+            reads.middleware,
             counter.middleware,
-            DefineMiddleware(BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS]),
-            TokenBuckets(
-                services.settings.rate_per_second, services.settings.rate_burst
-            ).middleware,
+            DefineMiddleware(
+                BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS], addresses=_buckets(services)
+            ),
+            _buckets(services).middleware,
         ],
+        before_request=RequestShape(),
         exception_handlers=exception_handlers,
         openapi_config=OpenAPIConfig(
             title="ticketing",
@@ -86,12 +91,16 @@ def create_app(services: Services) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        state=State({"services": services}),
+        state=State({"services": services, "reads": reads}),
         request_max_body_size=MAX_BODY,
         debug=False,
         on_startup=[lambda: _start_workers(runtime)],
         on_shutdown=[runtime.close],
     )
+
+
+def _buckets(services: Services) -> TokenBuckets:
+    return TokenBuckets(services.settings.rate_per_second, services.settings.rate_burst)
 
 
 def _start_workers(runtime: Runtime) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 
 from domain.errors import InvalidInput
@@ -18,10 +18,10 @@ from projections.audit.queries import AuditQuery, page
 
 from .auth import allow
 from .deps import ServicesDep
-from .reads import Page, await_position
+from .params import MinPosition
+from .reads import Page, caught_up, in_thread
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 Since = Annotated[str | None, QueryParameter(name="from")]
 Until = Annotated[str | None, QueryParameter(name="to")]
 
@@ -31,9 +31,10 @@ class AuditController(Controller):
     tags = ["audit"]
     guards = [allow(Role.AUDITOR)]
 
-    @get("/events", operation_id="auditEvents", sync_to_thread=True)
-    def events(
+    @get("/events", operation_id="auditEvents")
+    async def events(
         self,
+        request: Request[Any, Any, Any],
         services: ServicesDep,
         ticket_id: FromQuery[UUID | None] = None,
         actor_id: FromQuery[UUID | None] = None,
@@ -54,8 +55,8 @@ class AuditController(Controller):
             limit=limit,
             cursor=cursor,
         )
-        await_position(services.views, AuditProjection, min_position)
-        items, next_cursor = page(services.views, query)
+        await caught_up(request, AuditProjection, min_position)
+        items, next_cursor = await in_thread(lambda: page(services.views, query))
         for item in items:
             item["data"] = msgspec.json.decode(item["data"])
         return Page(items=items, next_cursor=next_cursor)

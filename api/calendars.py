@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.calendar import BusinessCalendar
 from domain.organisation import WorkCalendar
 from domain.pipeline import Outcome
-from domain.values import STAFF, Role
+from domain.values import STAFF, Actor, Role
 from projections.directory import documents
 from projections.directory.handlers import Kind
 from wiring.services import Services
@@ -44,17 +44,18 @@ class CalendarController(Controller):
         calendar = BusinessCalendar.define(data.timezone, data.hours, data.holidays)
         return answered(services, services.helpdesk.define_calendar(data.name, calendar, intent))
 
-    @get("/", operation_id="listCalendars", guards=[allow(*STAFF)], sync_to_thread=True)
-    def list_all(
+    @get("/", operation_id="listCalendars", guards=[allow(*STAFF)])
+    async def list_all(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
     ) -> CalendarList:
         """Calendars in the order they were defined."""
-        items, next_cursor = page(
-            services, Kind.CALENDAR, CalendarView, limit, cursor, min_position
+        items, next_cursor = await page(
+            request, services, Kind.CALENDAR, CalendarView, limit, cursor, min_position
         )
         return CalendarList(items=items, next_cursor=next_cursor)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from domain.values import Role
+from domain.values import Actor, Role
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
@@ -30,16 +31,17 @@ class CustomerController(Controller):
         """Registers a customer and returns their token, shown this once."""
         return register(services, intent, data, Role.CUSTOMER, [])
 
-    @get("/", operation_id="listCustomers", sync_to_thread=True)
-    def list_customers(
+    @get("/", operation_id="listCustomers")
+    async def list_customers(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
     ) -> PersonList:
         """Customers in the order they were registered."""
-        return listing(services, CUSTOMERS, limit, cursor, min_position)
+        return await listing(request, services, CUSTOMERS, limit, cursor, min_position)
 
     @get("/{person_id:uuid}", operation_id="getCustomer", sync_to_thread=True)
     def get_customer(self, services: ServicesDep, person_id: FromPath[UUID]) -> PersonView:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.organisation import AssignMode, Department
 from domain.pipeline import Outcome
-from domain.values import STAFF, Role
+from domain.values import STAFF, Actor, Role
 from projections.directory import documents
 from projections.directory.handlers import Kind
 from wiring.services import Services
@@ -51,17 +51,18 @@ class DepartmentController(Controller):
         )
         return answered(services, outcome)
 
-    @get("/", operation_id="listDepartments", guards=[allow(*STAFF)], sync_to_thread=True)
-    def list_all(
+    @get("/", operation_id="listDepartments", guards=[allow(*STAFF)])
+    async def list_all(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
     ) -> DepartmentList:
         """Departments in the order they were defined."""
-        items, next_cursor = page(
-            services, Kind.DEPARTMENT, DepartmentView, limit, cursor, min_position
+        items, next_cursor = await page(
+            request, services, Kind.DEPARTMENT, DepartmentView, limit, cursor, min_position
         )
         return DepartmentList(items=items, next_cursor=next_cursor)
 

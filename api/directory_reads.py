@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import msgspec
-from litestar import Response
+from litestar import Request, Response
 
 from domain.pipeline import Outcome
 from projections.directory.handlers import DirectoryProjection, Kind
@@ -14,19 +14,21 @@ from projections.directory.queries import organisation
 from wiring.services import Services
 
 from .intent import answer_headers, status_of
-from .reads import await_position
+from .reads import caught_up, in_thread
 
 V = TypeVar("V", bound=msgspec.Struct)
 
 
-def consistent(services: Services, min_position: int | None) -> None:
+async def consistent(request: Request[Any, Any, Any], min_position: int | None) -> None:
     """Waits until the directory has processed the log as it was when the request came
     (or `min_position`): an admin who just defined a department finds it listed."""
-    head = services.log.head() if min_position is None else min_position
-    await_position(services.views, DirectoryProjection, head)
+    services: Services = request.app.state.services
+    position = min_position if min_position is not None else await in_thread(services.log.head)
+    await caught_up(request, DirectoryProjection, position)
 
 
-def page(
+async def page(
+    request: Request[Any, Any, Any],
     services: Services,
     kind: Kind,
     shape: type[V],
@@ -35,8 +37,8 @@ def page(
     min_position: int | None,
 ) -> tuple[list[V], str | None]:
     """One page of the organisation's items of a kind, in the order they were defined."""
-    consistent(services, min_position)
-    items, next_cursor = organisation(services.views, kind, limit, cursor)
+    await consistent(request, min_position)
+    items, next_cursor = await in_thread(lambda: organisation(services.views, kind, limit, cursor))
     return [view(item, shape) for item in items], next_cursor
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.organisation import HelpTopic
 from domain.pipeline import Outcome
-from domain.values import PEOPLE, Role
+from domain.values import PEOPLE, Actor, Role
 from projections.directory import documents
 from projections.directory.handlers import Kind
 from wiring.services import Services
@@ -45,17 +45,18 @@ class HelpTopicController(Controller):
         )
         return answered(services, outcome)
 
-    @get("/", operation_id="listHelpTopics", guards=[allow(*PEOPLE)], sync_to_thread=True)
-    def list_all(
+    @get("/", operation_id="listHelpTopics", guards=[allow(*PEOPLE)])
+    async def list_all(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
     ) -> HelpTopicList:
         """Help topics in the order they were defined (customers pick one)."""
-        items, next_cursor = page(
-            services, Kind.HELP_TOPIC, HelpTopicView, limit, cursor, min_position
+        items, next_cursor = await page(
+            request, services, Kind.HELP_TOPIC, HelpTopicView, limit, cursor, min_position
         )
         return HelpTopicList(items=items, next_cursor=next_cursor)
 

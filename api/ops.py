@@ -14,6 +14,7 @@ from workers import outbox
 
 from .deps import ServicesDep
 from .problems import problem
+from .waiting import Reads
 
 
 class RequestCounter:
@@ -56,11 +57,12 @@ def readyz(services: ServicesDep) -> Response[Any]:
     return Response({"status": "ready", "log_position": head})
 
 
-def metrics_handler(counter: RequestCounter) -> Any:
+def metrics_handler(counter: RequestCounter, reads: Reads) -> Any:
     @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, sync_to_thread=True)
     def metrics(services: ServicesDep) -> str:
-        """Prometheus text: requests by method and status, the log's head position, and
-        the mail waiting in the outbox or set aside there as failed."""
+        """Prometheus text: requests by method and status, reads waiting for a projection,
+        the log's head position, and the mail waiting in the outbox or set aside there as
+        failed."""
         lines = [
             "# HELP ticketing_http_responses_total HTTP answers by method and status.",
             "# TYPE ticketing_http_responses_total counter",
@@ -70,6 +72,12 @@ def metrics_handler(counter: RequestCounter) -> Any:
                 f'ticketing_http_responses_total{{method="{method}",status="{status}"}} {count}'
             )
         lines += [
+            "# HELP ticketing_read_waiters Reads waiting for a projection (min_position).",
+            "# TYPE ticketing_read_waiters gauge",
+            *(
+                f'ticketing_read_waiters{{projection="{name}"}} {count}'
+                for name, count in sorted(reads.waiting.items())
+            ),
             "# HELP ticketing_log_position The global position of the newest event.",
             "# TYPE ticketing_log_position gauge",
             f"ticketing_log_position {services.log.head()}",

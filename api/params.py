@@ -18,6 +18,10 @@ Cursor = Annotated[
 MinPosition = Annotated[
     int | None,
     QueryParameter(
-        ge=0, le=POSITION_MAX, description="wait until the read model has processed this position"
+        ge=0,
+        le=POSITION_MAX,
+        description="Read your own write: a command's `X-Log-Position`. The read waits until "
+        "the read model has processed it (up to 5 s, then 503); a position beyond the log's "
+        "head is refused at once (400); a caller may have 8 reads waiting at once (429 beyond).",
     ),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Response
+from litestar import Request, Response
 
 from domain.errors import NotFound
 from domain.people import Person
@@ -21,6 +21,7 @@ from wiring.services import Services
 from .directory_reads import consistent
 from .intent import answer_headers, status_of
 from .people_schemas import PersonList, PersonView
+from .reads import in_thread
 
 
 def person_view(person: Person, token: str | None = None) -> PersonView:
@@ -50,7 +51,8 @@ def register(
     )
 
 
-def listing(
+async def listing(
+    request: Request[Any, Any, Any],
     services: Services,
     roles: Collection[Role],
     limit: int,
@@ -58,8 +60,8 @@ def listing(
     min_position: int | None,
 ) -> PersonList:
     """People with these roles in the order they were registered."""
-    consistent(services, min_position)
-    items, next_cursor = people(services.views, roles, limit, cursor)
+    await consistent(request, min_position)
+    items, next_cursor = await in_thread(lambda: people(services.views, roles, limit, cursor))
     return PersonList(
         items=[msgspec.convert(item, PersonView) for item in items], next_cursor=next_cursor
     )

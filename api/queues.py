@@ -8,17 +8,17 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from domain.errors import InvalidInput, NotFound
-from domain.values import WORKERS, Actor, Role
+from domain.errors import InvalidInput
+from domain.values import WORKERS, Actor
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import ACTIVE, QueueQuery, page
 
 from .auth import allow
 from .deps import ServicesDep
-from .reads import Page, await_position
+from .params import MinPosition
+from .reads import Page, caught_up, department_scope, in_thread
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 
 
 def _statuses(status: str | None) -> tuple[str, ...]:
@@ -30,8 +30,8 @@ class QueueController(Controller):
     tags = ["queues"]
     guards = [allow(*WORKERS)]
 
-    @get("/mine", operation_id="myQueue", sync_to_thread=True)
-    def mine(
+    @get("/mine", operation_id="myQueue")
+    async def mine(
         self,
         request: Request[Actor, Any, Any],
         services: ServicesDep,
@@ -42,12 +42,12 @@ class QueueController(Controller):
     ) -> Page:
         """Open work assigned to the caller."""
         query = QueueQuery(assignee=str(request.user.id), sort=sort, limit=limit, cursor=cursor)
-        await_position(services.views, QueueProjection, min_position)
-        items, next_cursor = page(services.views, query, services.clock())
+        await caught_up(request, QueueProjection, min_position)
+        items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
         return Page(items=items, next_cursor=next_cursor)
 
-    @get("/departments/{department_id:uuid}", operation_id="departmentQueue", sync_to_thread=True)
-    def department(
+    @get("/departments/{department_id:uuid}", operation_id="departmentQueue")
+    async def department(
         self,
         request: Request[Actor, Any, Any],
         services: ServicesDep,
@@ -64,11 +64,7 @@ class QueueController(Controller):
         """A department's tickets, filtered by status (comma-separated), assignee
         (`unassigned` or an id), priority and SLA state; sorted by due time (default),
         priority, creation or last activity."""
-        actor = request.user
-        if actor.role is Role.AGENT and department_id not in services.helpdesk.departments_of(
-            actor
-        ):
-            raise NotFound(f"no department {department_id} among yours")
+        await in_thread(lambda: department_scope(services, request.user, department_id))
         if assignee not in (None, "unassigned"):
             assignee = str(_uuid("assignee", assignee))
         query = QueueQuery(
@@ -81,8 +77,8 @@ class QueueController(Controller):
             limit=limit,
             cursor=cursor,
         )
-        await_position(services.views, QueueProjection, min_position)
-        items, next_cursor = page(services.views, query, services.clock())
+        await caught_up(request, QueueProjection, min_position)
+        items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
         return Page(items=items, next_cursor=next_cursor)
 
 

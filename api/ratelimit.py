@@ -1,9 +1,13 @@
-"""Rate limiting per principal: a token bucket per caller, in this process.
+"""Rate limiting: a token bucket per caller, in this process.
 
-A caller who empties their bucket gets 429 with `Retry-After`; the public paths are
-not limited (they carry no principal). Several API processes each keep their own
-buckets, so the effective limit scales with them; that is the price of needing no
-shared store on the request path.
+Each principal has a bucket (`middleware`, after authentication). Before authentication,
+each client address has one too (`BearerTokens` takes from it): it is charged for every
+request that fails to authenticate, so a flood of unknown tokens is refused without a
+lookup each, while authenticated requests give their token back and never drain it (many
+people may share an address). A caller who empties a bucket gets 429 with `Retry-After`;
+the public paths are not limited. Several API processes each keep their own buckets, so
+the effective limit scales with them; that is the price of needing no shared store on the
+request path.
 """
 
 from __future__ import annotations
@@ -37,15 +41,30 @@ class TokenBuckets:
             self._buckets[key] = (tokens, now)
             return (1 - tokens) / self.rate
 
+    def give_back(self, key: Any) -> None:
+        """Returns the token a request took (it turned out not to count); a bucket full
+        again is forgotten, so addresses that only ever authenticate cost no memory."""
+        with self._lock:
+            tokens, since = self._buckets.get(key, (float(self.burst), time.monotonic()))
+            if tokens + 1 >= self.burst:
+                self._buckets.pop(key, None)
+            else:
+                self._buckets[key] = (tokens + 1, since)
+
+    def refuse_when_empty(self, key: Any) -> None:
+        """Takes a token for `key`, or raises 429 with `Retry-After` (limiting off: rate 0)."""
+        wait = 0.0 if self.rate <= 0 else self.take(key)
+        if wait > 0:
+            retry = str(max(1, math.ceil(wait)))
+            raise TooManyRequestsException(
+                f"slow down: try again in {retry} s", headers={"Retry-After": retry}
+            )
+
     def middleware(self, app: ASGIApp) -> ASGIApp:
         async def limited(scope: Scope, receive: Receive, send: Send) -> None:
             user = scope.get("user") if scope["type"] == ScopeType.HTTP else None
-            wait = 0.0 if user is None or self.rate <= 0 else self.take(getattr(user, "id", user))
-            if wait > 0:
-                retry = str(max(1, math.ceil(wait)))
-                raise TooManyRequestsException(
-                    f"slow down: try again in {retry} s", headers={"Retry-After": retry}
-                )
+            if user is not None:
+                self.refuse_when_empty(getattr(user, "id", user))
             await app(scope, receive, send)
 
         return limited

@@ -1,16 +1,16 @@
-"""`GET /v1/reports/daily` (supervisors, analysts): JSON, or CSV with `Accept: text/csv`."""
+"""`GET /v1/reports/daily` (supervisors, analysts): JSON, or CSV with `format=csv` or
+`Accept: text/csv` (an explicit `format` wins)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
+from api.csv_text import csv_document
 from domain.errors import InvalidInput
 from domain.values import Role
 from projections.reports.handlers import ReportsProjection
@@ -18,10 +18,10 @@ from projections.reports.queries import FIELDS, daily
 
 from .auth import allow
 from .deps import ServicesDep
-from .reads import await_position
+from .params import MinPosition
+from .reads import caught_up, in_thread
 
 Day = Annotated[str, QueryParameter(name="from")]
-MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 MAX_DAYS = 366
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -44,14 +44,14 @@ def _day(field: str, text: str) -> date:
     operation_id="dailyReport",
     guards=[allow(Role.SUPERVISOR, Role.ANALYST)],
     tags=["reports"],
-    sync_to_thread=True,
 )
-def daily_report(
+async def daily_report(
     request: Request[Any, Any, Any],
     services: ServicesDep,
     since: Day,
     to: FromQuery[str],
     group_by: FromQuery[str] = "department",
+    format: FromQuery[Literal["json", "csv"] | None] = None,
     min_position: MinPosition = None,
 ) -> Response[Any]:
     """Rows per UTC day and department (or agent): counts, exact p50/p90 durations in
@@ -63,16 +63,10 @@ def daily_report(
         raise InvalidInput("to", f"a report spans at most {MAX_DAYS} days")
     if group_by not in ("department", "agent"):
         raise InvalidInput("group_by", "group_by must be department or agent")
-    await_position(services.views, ReportsProjection, min_position)
-    rows = daily(services.views, start, end, group_by)
-    if "text/csv" in request.headers.get("accept", ""):
-        return Response(_csv(rows), media_type="text/csv")
+    await caught_up(request, ReportsProjection, min_position)
+    rows = await in_thread(lambda: daily(services.views, start, end, group_by))
+    if format is None:
+        format = "csv" if "text/csv" in request.headers.get("accept", "") else "json"
+    if format == "csv":
+        return Response(csv_document(FIELDS, rows), media_type="text/csv")
     return Response({"items": rows, "next_cursor": None})
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
-    return out.getvalue()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.organisation import PlanTerms, SLAPlan
 from domain.pipeline import Outcome
 from domain.timefmt import rfc3339
-from domain.values import STAFF, Role, Status
+from domain.values import STAFF, Actor, Role, Status
 from projections.directory import documents
 from projections.directory.handlers import Kind
 from wiring.services import Services
@@ -87,16 +87,19 @@ class PlanController(Controller):
         first, resolution = services.helpdesk.preview_plan(plan_id, instant("start", data.start))
         return PreviewView(first_response_due=rfc3339(first), resolution_due=rfc3339(resolution))
 
-    @get("/", operation_id="listPlans", guards=[allow(*STAFF)], sync_to_thread=True)
-    def list_all(
+    @get("/", operation_id="listPlans", guards=[allow(*STAFF)])
+    async def list_all(
         self,
+        request: Request[Actor, Any, Any],
         services: ServicesDep,
         limit: Limit = 50,
         cursor: Cursor = None,
         min_position: MinPosition = None,
     ) -> PlanList:
         """SLA plans in the order they were defined, each with its versions."""
-        items, next_cursor = page(services, Kind.PLAN, PlanView, limit, cursor, min_position)
+        items, next_cursor = await page(
+            request, services, Kind.PLAN, PlanView, limit, cursor, min_position
+        )
         return PlanList(items=items, next_cursor=next_cursor)
 
     @get("/{plan_id:uuid}", operation_id="getPlan", guards=[allow(*STAFF)], sync_to_thread=True)

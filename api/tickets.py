@@ -17,7 +17,8 @@ from projections.queue.queries import STATUSES, TicketSearch, search
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
-from .reads import Page, await_position
+from .params import MinPosition
+from .reads import Page, caught_up, department_scope, in_thread
 from .ticket_commands import CUSTOMER_OR_WORKER, Caller, answered
 from .ticket_schemas import History, OpenTicket, TicketView, Verification
 from .ticket_views import history_item, ticket_view
@@ -49,8 +50,8 @@ class TicketController(Controller):
         )
         return answered(services, request, outcome)
 
-    @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)], sync_to_thread=True)
-    def search(
+    @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)])
+    async def search(
         self,
         request: Caller,
         services: ServicesDep,
@@ -61,28 +62,28 @@ class TicketController(Controller):
         q: FromQuery[str | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         cursor: FromQuery[str | None] = None,
-        min_position: Annotated[int | None, QueryParameter(ge=0)] = None,
+        min_position: MinPosition = None,
     ) -> Page:
         """Staff search over every ticket, newest first: by status (comma-separated),
         department, assignee, customer, and text in the subject (or the exact number).
         Agents find only their departments' tickets and their own."""
         actor = request.user
-        scoped = actor.role is Role.AGENT
+        within = await in_thread(lambda: department_scope(services, actor, None))
         query = TicketSearch(
             statuses=STATUSES if status is None else tuple(s.strip() for s in status.split(",")),
             department_id=_text(department_id),
             assignee_id=_text(assignee_id),
             customer_id=_text(customer_id),
             text=q,
-            within_departments=tuple(str(d) for d in services.helpdesk.departments_of(actor))
-            if scoped
-            else None,
-            agent_id=str(actor.id) if scoped else None,
+            within_departments=within,
+            agent_id=str(actor.id),
             limit=limit,
             cursor=cursor,
         )
-        await_position(services.views, QueueProjection, min_position)
-        items, next_cursor = search(services.views, query, services.clock())
+        await caught_up(request, QueueProjection, min_position)
+        items, next_cursor = await in_thread(
+            lambda: search(services.views, query, services.clock())
+        )
         return Page(items=items, next_cursor=next_cursor)
 
     @get(

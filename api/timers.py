@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import get
+from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 
-from domain.values import WORKERS
+from domain.values import WORKERS, Actor
 from projections.timers.handlers import TimersProjection
 from projections.timers.queries import TimerQuery, page
 
 from .auth import allow
 from .deps import ServicesDep
-from .reads import Page, await_position
+from .params import MinPosition
+from .reads import Page, caught_up, department_scope, in_thread
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-MinPosition = Annotated[int | None, QueryParameter(ge=0)]
 
 
 @get(
@@ -25,9 +25,9 @@ MinPosition = Annotated[int | None, QueryParameter(ge=0)]
     operation_id="slaTimers",
     guards=[allow(*WORKERS)],
     tags=["sla"],
-    sync_to_thread=True,
 )
-def sla_timers(
+async def sla_timers(
+    request: Request[Actor, Any, Any],
     services: ServicesDep,
     sla_state: FromQuery[str | None] = None,
     department_id: FromQuery[UUID | None] = None,
@@ -36,13 +36,19 @@ def sla_timers(
     min_position: MinPosition = None,
 ) -> Page:
     """SLA clocks by state (`warning`, `breached`, ...) and department, with the business
-    minutes left until the earliest open due time (negative once overdue)."""
+    minutes left until the earliest open due time (negative once overdue). Agents see the
+    clocks of the tickets they may read: their departments' (another department is 404,
+    as its queue is), their own and unrouted ones."""
+    actor = request.user
+    within = await in_thread(lambda: department_scope(services, actor, department_id))
     query = TimerQuery(
         sla_state=sla_state,
         department_id=None if department_id is None else str(department_id),
+        within_departments=within if department_id is None else None,
+        agent_id=str(actor.id),
         limit=limit,
         cursor=cursor,
     )
-    await_position(services.views, TimersProjection, min_position)
-    items, next_cursor = page(services.views, query, services.clock())
+    await caught_up(request, TimersProjection, min_position)
+    items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
     return Page(items=items, next_cursor=next_cursor)

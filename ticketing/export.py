@@ -10,6 +10,7 @@ from typing import IO, Any
 
 import msgspec
 
+from api.csv_text import cell
 from readside.event_feed import EventFeed
 from wiring.config import Settings
 from wiring.event_store import open_helpdesk
@@ -42,7 +43,10 @@ def export(settings: Settings, after: int, fmt: str, out: IO[str]) -> int:
             plain: dict[str, Any] = msgspec.to_builtins(item)
             if writer is not None:
                 writer.writerow(
-                    [_json.encode(plain[c]).decode() if c == "data" else plain[c] for c in COLUMNS]
+                    [
+                        cell(_json.encode(plain[c]).decode() if c == "data" else plain[c])
+                        for c in COLUMNS
+                    ]
                 )
             else:
                 out.write(_json.encode(plain).decode() + "\n")

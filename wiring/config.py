@@ -24,6 +24,11 @@ class Settings:
     rate_per_second: float = 50.0
     """Requests per second per caller, in bursts of up to `rate_burst` (0: unlimited)."""
     rate_burst: int = 200
+    read_wait_seconds: float = 5.0
+    """How long a read with `min_position` waits for its projection before 503 (the contract's
+    5 s; tests inject less)."""
+    read_waiters_per_caller: int = 8
+    """How many reads of one caller may wait for a projection at once (beyond: 429)."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:

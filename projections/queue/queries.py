@@ -12,6 +12,7 @@ from domain.timefmt import rfc3339
 from .. import sla_clock
 from ..pages import decode_cursor, encode_cursor, split_page
 from ..view_store import ViewStore
+from ..visibility import agent_clause
 from .handlers import TICKETS, QueueProjection
 
 SORTS: dict[str, tuple[str, str, type]] = {
@@ -190,9 +191,9 @@ def search(
         where.append("(LOWER(subject) LIKE ? ESCAPE '\\' OR number = ?)")
         params += [f"%{escaped}%", query.text]
     if query.within_departments is not None:
-        mine = ", ".join("?" * len(query.within_departments)) or "NULL"
-        where.append(f"(department_id IS NULL OR assignee_id = ? OR department_id IN ({mine}))")
-        params += [query.agent_id, *query.within_departments]
+        clause, values = agent_clause(query.within_departments, query.agent_id)
+        where.append(clause)
+        params += values
     if query.cursor is not None:
         created, ticket_id = decode_cursor(query.cursor, (str, str))
         where.append("(created_at, ticket_id) < (?, ?)")

@@ -14,6 +14,7 @@ TIMERS = Table(
     columns={
         "ticket_id": "TEXT NOT NULL",
         "department_id": "TEXT",
+        "assignee_id": "TEXT",
         "status": "TEXT NOT NULL",
         "plan_id": "TEXT",
         "plan_version": "INTEGER",
@@ -26,7 +27,12 @@ TIMERS = Table(
         "sla_clock": "TEXT",
     },
     key=("ticket_id",),
-    indexes=(("next_alarm",), ("sla_state", "due_sort"), ("department_id", "due_sort")),
+    indexes=(
+        ("next_alarm",),
+        ("sla_state", "due_sort"),
+        ("department_id", "due_sort"),
+        ("assignee_id", "due_sort"),
+    ),
 )
 
 STATUS_OF: dict[type[Any], str] = {
@@ -42,6 +48,7 @@ def created(batch: Batch, event: Ticket.Created, _: int) -> None:
         {
             "ticket_id": str(event.originator_id),
             "department_id": None if event.department_id is None else str(event.department_id),
+            "assignee_id": None,
             "status": "open",
             "plan_id": None,
             "plan_version": None,
@@ -59,6 +66,8 @@ def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
     values: dict[str, Any] = {}
     if isinstance(event, Ticket.Transferred):
         values["department_id"] = str(event.department_id)
+    if isinstance(event, Ticket.Assigned):
+        values["assignee_id"] = None if event.agent_id is None else str(event.agent_id)
     if isinstance(event, Ticket.StatusChanged):
         values["status"] = event.status.value
     elif type(event) in STATUS_OF:
@@ -81,12 +90,14 @@ def _clock_columns(clock: Any) -> dict[str, Any]:
 
 class TimersProjection(Projection):
     name = "timers"
-    version = 1
+    version = 2
+    """2: the assignee, so that agents see only the timers of tickets they may read."""
     tables = (TIMERS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
         **dict.fromkeys(
             (
+                Ticket.Assigned,
                 Ticket.Transferred,
                 Ticket.StatusChanged,
                 *STATUS_OF,

@@ -13,6 +13,7 @@ from domain.timefmt import rfc3339
 from .. import sla_clock
 from ..pages import decode_cursor, encode_cursor, split_page
 from ..view_store import ViewStore
+from ..visibility import agent_clause
 from .handlers import TIMERS, TimersProjection
 
 STATES = ("on_track", "warning", "breached", "paused", "met")
@@ -36,6 +37,9 @@ COLUMNS = (
 class TimerQuery:
     sla_state: str | None = None
     department_id: str | None = None
+    within_departments: tuple[str, ...] | None = None
+    """For agents: only these departments' timers (and their own tickets', and unrouted)."""
+    agent_id: str | None = None
     limit: int = 50
     cursor: str | None = None
 
@@ -55,6 +59,10 @@ def page(
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
+    if query.within_departments is not None:
+        clause, values = agent_clause(query.within_departments, query.agent_id)
+        where.append(clause)
+        params += values
     if query.cursor is not None:
         due, ticket_id = decode_cursor(query.cursor, (str, str))
         where.append("(due_sort, ticket_id) > (?, ?)")

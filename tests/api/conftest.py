@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
+from domain.values import Role
 from wiring.config import Settings
 from wiring.migrate import migrate
 from wiring.services import build_services
@@ -89,3 +90,18 @@ def ticket(customer: Caller) -> dict[str, Any]:
     assert answer.status_code == 201, answer.text
     body: dict[str, Any] = answer.json()
     return body
+
+
+@pytest.fixture
+def callers(admin: Caller) -> dict[Role, Caller]:
+    """One person of every role (the admin among them), registered through the API."""
+    people = {Role.ADMIN: admin}
+    for role in Role:
+        if role in (Role.ADMIN, Role.SYSTEM):
+            continue
+        route = "/v1/customers" if role is Role.CUSTOMER else "/v1/agents"
+        body = {"name": role.value, "email": f"{role.value}@example.com"}
+        if role is not Role.CUSTOMER:
+            body["role"] = role.value
+        people[role] = register(admin, route, **body)
+    return people

@@ -158,6 +158,40 @@ def test_the_report_as_csv_has_a_header_and_rows_of_its_width(
     assert row.items() >= {k: str(v) for k, v in expected(department, created=2).items()}.items()
 
 
+def csv_rows(answer: Any) -> list[dict[str, str]]:
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    header, *rows = list(csv.reader(io.StringIO(answer.text)))
+    return [dict(zip(header, r, strict=True)) for r in rows]
+
+
+def test_format_csv_answers_csv_whatever_the_accept_header_says(
+    analyst: Caller, monday: int, department: str
+) -> None:
+    for accept in ("application/json", "*/*"):
+        answer = analyst.client.get(
+            url(DAILY, min_position=monday, format="csv", **MONDAY),
+            headers=analyst.headers(Accept=accept),
+        )
+        (row,) = csv_rows(answer)
+        assert row["group_id"] == department
+
+
+def test_format_json_answers_json_even_to_a_csv_accept_header(
+    analyst: Caller, monday: int, department: str
+) -> None:
+    answer = analyst.client.get(
+        url(DAILY, min_position=monday, format="json", **MONDAY),
+        headers=analyst.headers(Accept="text/csv"),
+    )
+    (row,) = ok(answer)["items"]
+    assert row["group_id"] == department
+
+
+def test_an_unknown_format_is_refused_naming_it(analyst: Caller) -> None:
+    problem(analyst.get(url(DAILY, format="xlsx", **MONDAY)), 400, "format")
+
+
 @pytest.mark.parametrize("reader", ["agent", "customer", "auditor", "admin"])
 def test_other_roles_may_not_read_reports(
     request: pytest.FixtureRequest, client: TestClient[Any], reader: str

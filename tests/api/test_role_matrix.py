@@ -8,16 +8,14 @@ import re
 from typing import Any
 from uuid import uuid4
 
-import pytest
 from litestar.testing import TestClient
 
 from api.auth import PUBLIC_PATHS
 from domain.values import Role
 
-from .conftest import Caller, register
+from .conftest import Caller
 
 PARAM = re.compile(r"\{[^}:]+(:[a-z]+)?\}")
-PERSON_ROLES = [r for r in Role if r not in (Role.SYSTEM,)]
 EXPECTED_ROLES = {("GET", "/v1/mail/outbox"): frozenset({Role.ADMIN})}
 """Routes whose roles are stated here, independently of the guards read back below."""
 
@@ -35,20 +33,6 @@ def routes(client: TestClient[Any]) -> list[tuple[str, str, frozenset[Role]]]:
                         roles |= getattr(guard, "roles", set())
                 found.append((method, route.path, frozenset(roles)))
     return found
-
-
-@pytest.fixture
-def callers(admin: Caller) -> dict[Role, Caller]:
-    people = {Role.ADMIN: admin}
-    for role in PERSON_ROLES:
-        if role is Role.ADMIN:
-            continue
-        route = "/v1/customers" if role is Role.CUSTOMER else "/v1/agents"
-        body = {"name": role.value, "email": f"{role.value}@example.com"}
-        if role is not Role.CUSTOMER:
-            body["role"] = role.value
-        people[role] = register(admin, route, **body)
-    return people
 
 
 def test_every_route_declares_its_roles(client: TestClient[Any]) -> None:

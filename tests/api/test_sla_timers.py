@@ -138,27 +138,50 @@ def test_a_met_clock_has_no_minutes_left_and_no_alarm(
     assert (timer["next_alarm"], timer["business_minutes_left"]) == (None, None)
 
 
-def test_the_timers_filter_by_department(
-    desk: Desk,
-    ticket_id: str,
-    admin: Caller,
-    office: tuple[dict[str, Any], dict[str, Any]],
-    customer: Caller,
-) -> None:
+@pytest.fixture
+def supervisor(admin: Caller) -> Caller:
+    return register(admin, "/v1/agents", name="Sue", email="sue@example.com", role="supervisor")
+
+
+@pytest.fixture
+def escalated(
+    desk: Desk, ticket_id: str, admin: Caller, supervisor: Caller, customer: Caller
+) -> tuple[str, str]:
+    """A second department, Escalations, with a faster plan and a ticket of its own (due
+    sooner than the IT ticket): answers the department's id and the ticket's."""
     fast = department(admin, "Escalations", plan(admin, "Fast", 15, 60)["id"])
-    # An agent of both departments (agents see only their departments' clocks).
-    both = register(
-        admin,
-        "/v1/agents",
-        name="Bo Both",
-        email="bo@example.com",
-        department_ids=[office[1]["id"], fast["id"]],
-    )
-    other = open_ticket(both, customer_id=customer.id, department_id=fast["id"])["id"]
+    other = open_ticket(supervisor, customer_id=customer.id, department_id=fast["id"])["id"]
     desk.catch_up()
-    (timer,) = ok(both.get(f"{TIMERS}?department_id={fast['id']}"))["items"]
-    assert (timer["ticket_id"], timer["department_id"]) == (other, fast["id"])
-    assert [t["ticket_id"] for t in ok(both.get(TIMERS))["items"]] == [other, ticket_id]
+    return fast["id"], other
+
+
+def test_the_timers_filter_by_department(
+    escalated: tuple[str, str], ticket_id: str, supervisor: Caller
+) -> None:
+    fast, other = escalated
+    (timer,) = ok(supervisor.get(f"{TIMERS}?department_id={fast}"))["items"]
+    assert (timer["ticket_id"], timer["department_id"]) == (other, fast)
+    assert [t["ticket_id"] for t in ok(supervisor.get(TIMERS))["items"]] == [other, ticket_id]
+
+
+def test_an_agent_asking_for_another_departments_timers_finds_no_such_department(
+    escalated: tuple[str, str], agent: Caller
+) -> None:
+    fast, _ = escalated
+    problem(agent.get(f"{TIMERS}?department_id={fast}"), 404)
+    # The same answer as the department's queue: existence is not leaked.
+    problem(agent.get(f"/v1/queues/departments/{fast}"), 404)
+
+
+def test_an_agent_lists_only_the_timers_of_their_departments(
+    escalated: tuple[str, str], ticket_id: str, agent: Caller, office: Any
+) -> None:
+    assert [t["ticket_id"] for t in ok(agent.get(TIMERS))["items"]] == [ticket_id]
+    mine = ok(agent.get(f"{TIMERS}?department_id={office[1]['id']}"))["items"]
+    assert [t["ticket_id"] for t in mine] == [ticket_id]
+    for state in ("on_track", "breached"):
+        listed = ok(agent.get(f"{TIMERS}?sla_state={state}"))["items"]
+        assert escalated[1] not in [t["ticket_id"] for t in listed]
 
 
 def test_an_unknown_sla_state_is_refused(agent: Caller) -> None:

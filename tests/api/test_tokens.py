@@ -181,8 +181,9 @@ def test_revoking_someone_elses_token_through_ones_own_id_finds_nothing(
 
 @pytest.fixture
 def limited(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
-    """An API allowing each caller bursts of 3 requests, refilled at 1 per second."""
-    slow = replace(settings, rate_per_second=1, rate_burst=3, embedded_workers=True)
+    """An API allowing each caller bursts of 3 requests, refilled so slowly (one per
+    1,000 s) that no test sees a refill."""
+    slow = replace(settings, rate_per_second=0.001, rate_burst=3, embedded_workers=True)
     migrate(slow)
     with TestClient(create_app(build_services(slow, clock=clock))) as client:
         yield client
@@ -202,4 +203,28 @@ def test_a_caller_over_their_burst_is_rate_limited_and_others_are_not(
     assert int(refused.headers["retry-after"]) >= 1
     ok(second.get(WHOAMI))
     ok(admin.get(WHOAMI))
+    ok(limited.get("/healthz"))
+
+
+def test_failed_authentications_are_rate_limited_by_address_before_any_lookup(
+    limited: TestClient[Any],
+) -> None:
+    admin = Caller(limited, ADMIN_TOKEN)
+    people = [
+        register(admin, "/v1/customers", name=name, email=f"{name.lower()}@example.com")
+        for name in ("Ann", "Bob")
+    ]
+    # Authenticated requests from the address do not count against it.
+    for person in people:
+        for _ in range(3):
+            ok(person.get(WHOAMI))
+    unknown = {"Authorization": "Bearer not-a-token-of-ours"}
+    for headers in (unknown, {}, unknown):
+        problem(limited.get(WHOAMI, headers=headers), 401)
+    refused = limited.get(WHOAMI, headers=unknown)
+    assert problem(refused, 429)["type"].endswith("rate-limited")
+    assert int(refused.headers["retry-after"]) >= 1
+    # The address is slowed down whatever it sends next (the admin has a request left of
+    # their own burst); the public routes stay open.
+    problem(admin.get(WHOAMI), 429)
     ok(limited.get("/healthz"))
