@@ -25,6 +25,11 @@ WORKER_GENERATION = 0
 """Workers track their position beside the projections', in a generation of their own."""
 
 
+class Behind(Exception):
+    """A read model the follower consults has not processed the event yet: the event is
+    tried again later, never acted on with what the read model showed before it."""
+
+
 class LogFollower:
     name: str
     follows: tuple[type[Any], ...]

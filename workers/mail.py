@@ -6,17 +6,19 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from typing import Any
-from uuid import uuid5
+from uuid import UUID, uuid5
 
 from domain.application import HelpDesk
 from domain.errors import NotFound
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
+from projections.directory.handlers import DirectoryProjection
 from projections.directory.queries import staff_to_notify
 from projections.view_store import ViewStore
 
 from .actors import NOTIFIER
+from .follower import Behind
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,7 @@ def compose(helpdesk: HelpDesk, views: ViewStore, position: int, event: Any) -> 
         target = event.target.value.replace("_", " ")
         return _to(
             helpdesk,
-            []
-            if ticket.department_id is None
-            else [contact.person_id for contact in staff_to_notify(views, ticket.department_id)],
+            _department_staff(views, position, ticket.department_id),
             event,
             position,
             f"{kind}: {title}",
@@ -108,3 +108,13 @@ def _to(
             )
         )
     return mails
+
+
+def _department_staff(views: ViewStore, position: int, department_id: UUID | None) -> list[UUID]:
+    """The department's agents and every supervisor, as the directory shows them once it
+    has seen the event (they hear of its SLA warnings and breaches)."""
+    if department_id is None:
+        return []
+    if views.position(DirectoryProjection.name) < position:
+        raise Behind(f"the directory has not reached position {position}")
+    return [contact.person_id for contact in staff_to_notify(views, department_id)]

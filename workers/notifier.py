@@ -22,11 +22,10 @@ from eventsourcing.persistence import Notification, PersistenceError
 
 from domain.application import HelpDesk
 from domain.ticket import Ticket
-from projections.directory.handlers import DirectoryProjection
 from projections.view_store import ViewStore
 
 from . import outbox
-from .follower import WORKER_GENERATION, LogFollower
+from .follower import WORKER_GENERATION, Behind, LogFollower
 from .mail import Mail, compose
 from .wire import render
 
@@ -40,7 +39,6 @@ STORE_ERRORS = (PersistenceError, sqlite3.Error, psycopg.Error, OSError)
 
 class Notifier(LogFollower):
     name = "notifier"
-    consults = (DirectoryProjection.name,)
     follows = (
         Ticket.Replied,
         Ticket.Resolved,
@@ -68,18 +66,23 @@ class Notifier(LogFollower):
         """Composes the next batch into the outbox, with the position, in one
         transaction; then tries what is due. True when there was something to do."""
         found = self.batch()
-        if found:
-            mails: list[Mail] = []
-            not_composed: list[tuple[int, str]] = []
-            for notification in found:
-                if notification.topic in self._topics:
+        mails: list[Mail] = []
+        not_composed: list[tuple[int, str]] = []
+        done = None
+        for notification in found:
+            if notification.topic in self._topics:
+                try:
                     composed = self._compose(notification)
-                    if isinstance(composed, str):
-                        not_composed.append((notification.id, composed))
-                    else:
-                        mails += composed
-            self._queue(mails, not_composed, found[-1].id)
-        return self.send_due() > 0 or bool(found)
+                except Behind:
+                    break  # what came before is queued; this event is tried again later
+                if isinstance(composed, str):
+                    not_composed.append((notification.id, composed))
+                else:
+                    mails += composed
+            done = notification.id
+        if done is not None:
+            self._queue(mails, not_composed, done)
+        return self.send_due() > 0 or done is not None
 
     def _compose(self, notification: Notification) -> list[Mail] | str:
         """The mail an event sends, or why there is none. An event that cannot be read or
@@ -90,7 +93,7 @@ class Notifier(LogFollower):
         try:
             event = self.mapper.to_domain_event(notification)
             return compose(self.helpdesk, self.views, notification.id, event)
-        except STORE_ERRORS:
+        except (*STORE_ERRORS, Behind):
             raise
         except Exception as e:  # anything else is this one event's, see above
             _log.exception("no mail for %s at %s", notification.topic, notification.id)

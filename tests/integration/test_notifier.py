@@ -22,7 +22,6 @@ from .worker_helpers import (
     SUPERVISOR,
     Desk,
     MailServer,
-    drain,
     free_port,
     html_of,
     opened,
@@ -38,7 +37,7 @@ def customer(desk: Desk) -> Actor:
 
 def notify(desk: Desk) -> None:
     """The notifier composes everything logged so far and sends what is due."""
-    drain(Runtime(desk.services).notifier().step)
+    desk.notify()
 
 
 def number(desk: Desk, ticket_id: UUID) -> str:
@@ -176,12 +175,12 @@ def test_mail_waits_while_smtp_is_down_and_arrives_once_when_it_is_back(
     ticket_id = desk.open_ticket(customer, support)
     desk.assign_new_work()
     notifier = Runtime(desk.services).notifier()
-    drain(notifier.step)
+    desk.notify(notifier)
     # The server goes down: the reply and the resolution are composed and wait.
     smtp.stop()
     desk.helpdesk.reply(ticket_id, "Which browser?", said(SUPERVISOR, desk.clock))
     desk.helpdesk.resolve(ticket_id, "Reset the password.", said(SUPERVISOR, desk.clock))
-    drain(notifier.step)
+    desk.notify(notifier)
     assert notifier.pending() == 2
     # Back up, but before the backoff has passed: still waiting.
     smtp.start()
@@ -189,9 +188,9 @@ def test_mail_waits_while_smtp_is_down_and_arrives_once_when_it_is_back(
     assert notifier.pending() == 2
     # After the backoff, everything goes, once; a restarted notifier sends nothing more.
     desk.clock.advance(seconds=MAX_BACKOFF.total_seconds() + 1)
-    drain(notifier.step)
+    desk.notify(notifier)
     notifier.send_due()
-    drain(Runtime(desk.services).notifier().step)
+    desk.notify()
 
     assert notifier.pending() == 0
     assert Counter(smtp.message_ids()) == Counter(
@@ -214,7 +213,7 @@ def test_an_unreachable_smtp_server_holds_up_no_composing(settings: Settings, cl
             desk.helpdesk.reply(ticket_id, "Which browser?", said(SUPERVISOR, clock))
         notifier = Runtime(services).notifier()
 
-        drain(notifier.step)
+        desk.notify(notifier)
 
         assert notifier.pending() == 3
         assert notifier.position() == desk.helpdesk.recorder.max_notification_id()

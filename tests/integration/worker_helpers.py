@@ -186,6 +186,12 @@ class Desk:
             self.runner.start()
         drain(self.runner.step)
 
+    def notify(self, notifier: Any = None) -> None:
+        """The notifier composes everything logged so far, on fresh read models, and
+        sends what is due."""
+        self.catch_up()
+        drain((notifier or Runtime(self.services).notifier()).step)
+
     def assign_new_work(self, assigner: Any = None) -> None:
         """The assigner acts on everything logged so far, on fresh read models."""
         self.catch_up()
