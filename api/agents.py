@@ -13,6 +13,7 @@ from domain.values import STAFF, Actor, Role
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
+from .intent import answer_headers, status_of
 from .params import Cursor, Limit, MinPosition
 from .people import listing, one, person_view, register
 from .people_schemas import PersonList, PersonView, RegisterAgent, SetAvailability
@@ -42,11 +43,16 @@ class AgentController(Controller):
         intent: IntentDep,
         person_id: FromPath[UUID],
         data: JSONBody[SetAvailability],
-    ) -> PersonView:
+    ) -> Response[PersonView]:
         """Marks a staff member away (no new tickets from the assigner) or back;
         staff change their own, admins anyone's."""
         outcome = services.helpdesk.set_away(person_id, data.away, intent)
-        return person_view(services.helpdesk.person(outcome.aggregate_id))
+        person = services.helpdesk.person(outcome.aggregate_id, outcome.version)
+        return Response(
+            person_view(person),
+            status_code=status_of(outcome),
+            headers=answer_headers(services, outcome),
+        )
 
     @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)])
     async def list_agents(

@@ -43,7 +43,7 @@ def register(
     issued = services.helpdesk.register_person(
         name=data.name, email=data.email, role=role, department_ids=department_ids, intent=intent
     )
-    person = services.helpdesk.person(issued.outcome.aggregate_id)
+    person = services.helpdesk.person(issued.outcome.aggregate_id, issued.outcome.version)
     return Response(
         person_view(person, issued.token),
         status_code=status_of(issued.outcome),

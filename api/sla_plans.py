@@ -24,13 +24,16 @@ from .params import Cursor, Limit, MinPosition
 from .times import instant
 
 
-def shown(services: Services, plan_id: UUID) -> dict[str, Any]:
-    plan = services.helpdesk.one(SLAPlan, plan_id)
+def shown(services: Services, plan_id: UUID, version: int | None = None) -> dict[str, Any]:
+    plan = services.helpdesk.one(SLAPlan, plan_id, version)
     return documents.plan(plan.id, plan.created_on, plan.name, plan.versions)
 
 
 def answered(services: Services, outcome: Outcome) -> Response[PlanView]:
-    return answer(services, outcome, shown(services, outcome.aggregate_id), PlanView)
+    """The plan as the command left it: a replay answers the first answer, not later
+    versions."""
+    plan = shown(services, outcome.aggregate_id, outcome.version)
+    return answer(services, outcome, plan, PlanView)
 
 
 def terms(data: DefinePlan) -> PlanTerms:

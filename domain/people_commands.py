@@ -65,11 +65,15 @@ class PeopleCommands(Routing):
         )
 
     def issue_token(self, person_id: UUID, expires_at: datetime | None, intent: Intent) -> Issued:
-        """A further token (rotation): shown once, like the first."""
+        """A further token (rotation): shown once, like the first. The expiry is checked
+        against the time of the command, after a remembered key is replayed: a retry once
+        the expiry has passed answers the first answer."""
         _require_self_or_admin(person_id, intent.origin.actor)
         token, token_id = new_token(), uuid4()
 
         def issue(person: Person) -> list[Credential]:
+            if expires_at is not None and expires_at <= intent.origin.at:
+                raise InvalidInput("expires_at", "expires_at must be a future time")
             person.issue_token(token_id, intent.origin)
             return [
                 Credential.issue(

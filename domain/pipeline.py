@@ -178,9 +178,9 @@ class CommandPipeline(Application[UUID]):
     def _record_id(origin: Origin, idempotency: Idempotency) -> UUID:
         return IdempotencyRecord.id_for(origin.actor.id, idempotency.key)
 
-    def _get(self, cls: type[A], aggregate_id: UUID) -> A:
+    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -195,9 +195,10 @@ class CommandPipeline(Application[UUID]):
             kind = field.removesuffix("_id")
             raise InvalidInput(field, f"unknown {kind} {aggregate_id}") from None
 
-    def one(self, cls: type[A], aggregate_id: UUID) -> A:
-        """An aggregate by id and kind (NotFound when it is of another kind)."""
-        return self._get(cls, aggregate_id)
+    def one(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        """An aggregate by id and kind (NotFound when it is of another kind), now or as
+        it was at `version` (what a replayed answer shows)."""
+        return self._get(cls, aggregate_id, version)
 
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
