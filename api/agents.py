@@ -13,6 +13,7 @@ from domain.values import STAFF, Actor, Role
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
+from .openapi import CHANGE, CREATE, WAITS, problems
 from .params import Cursor, Limit, MinPosition
 from .people import listing, one, person_view, register
 from .people_schemas import PersonList, PersonView, RegisterAgent, SetAvailability
@@ -22,7 +23,13 @@ class AgentController(Controller):
     path = "/v1/agents"
     tags = ["organisation"]
 
-    @post("/", operation_id="registerAgent", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="registerAgent",
+        responses=problems(*CREATE),
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def register(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[RegisterAgent]
     ) -> Response[PersonView]:
@@ -32,6 +39,7 @@ class AgentController(Controller):
     @post(
         "/{person_id:uuid}/availability",
         operation_id="setAvailability",
+        responses=problems(*CHANGE),
         status_code=200,
         guards=[allow(*STAFF)],
         sync_to_thread=True,
@@ -48,7 +56,7 @@ class AgentController(Controller):
         outcome = services.helpdesk.set_away(person_id, data.away, intent)
         return person_view(services.helpdesk.person(outcome.aggregate_id))
 
-    @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)])
+    @get("/", operation_id="listAgents", responses=problems(*WAITS), guards=[allow(Role.ADMIN)])
     async def list_agents(
         self,
         request: Request[Actor, Any, Any],
@@ -63,6 +71,7 @@ class AgentController(Controller):
     @get(
         "/{person_id:uuid}",
         operation_id="getAgent",
+        responses=problems(404),
         guards=[allow(Role.ADMIN)],
         sync_to_thread=True,
     )

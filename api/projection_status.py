@@ -10,6 +10,7 @@ from readside.projection_lag import ProjectionLag
 
 from .auth import allow
 from .deps import ServicesDep
+from .openapi import problems
 
 
 class ProjectionList(msgspec.Struct):
@@ -19,6 +20,7 @@ class ProjectionList(msgspec.Struct):
 @get(
     "/v1/projections",
     operation_id="projectionStatus",
+    responses=problems(),
     guards=[allow(*(r for r in Role if r is not Role.CUSTOMER))],
     tags=["projections"],
     sync_to_thread=True,
