@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import get
 
-from domain.values import Role
+from domain.values import STAFF
 from readside.projection_lag import ProjectionLag
 
 from .auth import allow
@@ -21,7 +21,7 @@ class ProjectionList(msgspec.Struct):
     "/v1/projections",
     operation_id="projectionStatus",
     responses=problems(),
-    guards=[allow(*(r for r in Role if r is not Role.CUSTOMER))],
+    guards=[allow(*STAFF)],
     tags=["projections"],
     sync_to_thread=True,
 )

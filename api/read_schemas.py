@@ -11,8 +11,10 @@ from uuid import UUID
 import msgspec
 
 from domain.sla import SLAState
-from domain.values import Priority, Role, Status
+from domain.values import Priority, Status
 from workers.outbox import MailState
+
+from .ticket_schemas import HistoryItem
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -69,21 +71,9 @@ class TimerList(msgspec.Struct):
     next_cursor: str | None
 
 
-class LoggedEvent(msgspec.Struct):
-    """An event as the audit log and the event feed show it."""
+class AuditEvent(HistoryItem):
+    """A ticket's event as the audit log shows it."""
 
-    position: int
-    version: int
-    type: str
-    occurred_at: str
-    actor_id: UUID
-    actor_role: Role
-    correlation_id: UUID
-    causation_id: UUID
-    data: dict[str, Any]
-
-
-class AuditEvent(LoggedEvent):
     ticket_id: UUID
 
 
@@ -92,7 +82,9 @@ class AuditList(msgspec.Struct):
     next_cursor: str | None
 
 
-class FeedEvent(LoggedEvent):
+class FeedEvent(HistoryItem):
+    """Any recorded fact as the event feed shows it."""
+
     aggregate_id: UUID
     aggregate: str
     """What the event is about: `Ticket`, `Person`, `Department`, ..."""
