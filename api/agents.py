@@ -14,6 +14,7 @@ from domain.values import STAFF, Actor, Role
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .intent import answer_headers, status_of
+from .openapi import CHANGE, CREATE, WAITS, problems
 from .params import Cursor, Limit, MinPosition
 from .people import listing, one, person_view, register
 from .people_schemas import PersonList, PersonView, RegisterAgent, SetAvailability
@@ -23,7 +24,13 @@ class AgentController(Controller):
     path = "/v1/agents"
     tags = ["organisation"]
 
-    @post("/", operation_id="registerAgent", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="registerAgent",
+        responses=problems(*CREATE),
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def register(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[RegisterAgent]
     ) -> Response[PersonView]:
@@ -33,6 +40,7 @@ class AgentController(Controller):
     @post(
         "/{person_id:uuid}/availability",
         operation_id="setAvailability",
+        responses=problems(*CHANGE),
         status_code=200,
         guards=[allow(*STAFF)],
         sync_to_thread=True,
@@ -54,7 +62,7 @@ class AgentController(Controller):
             headers=answer_headers(services, outcome),
         )
 
-    @get("/", operation_id="listAgents", guards=[allow(Role.ADMIN)])
+    @get("/", operation_id="listAgents", responses=problems(*WAITS), guards=[allow(Role.ADMIN)])
     async def list_agents(
         self,
         request: Request[Actor, Any, Any],
@@ -69,6 +77,7 @@ class AgentController(Controller):
     @get(
         "/{person_id:uuid}",
         operation_id="getAgent",
+        responses=problems(404),
         guards=[allow(Role.ADMIN)],
         sync_to_thread=True,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from typing import Any
+
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 
 from domain.values import STAFF, Role
 from wiring.runtime import Runtime
@@ -23,6 +23,7 @@ from .events import event_log
 from .help_topics import HelpTopicController
 from .intent import provide_intent
 from .mail_outbox import mail_outbox
+from .openapi import SECURITY, openapi_config
 from .ops import RequestCounter, healthz, metrics_handler, readyz
 from .problems import exception_handlers
 from .projection_status import projection_status
@@ -50,23 +51,7 @@ def create_app(services: Services) -> Litestar:
 
     return Litestar(
         route_handlers=[
-            TicketCommands,
-            TicketController,
-            AgentController,
-            CustomerController,
-            CalendarController,
-            PlanController,
-            DepartmentController,
-            HelpTopicController,
-            QueueController,
-            AuditController,
-            projection_status,
-            sla_timers,
-            event_log,
-            daily_report,
-            mail_outbox,
-            *token_routes("/v1/agents", STAFF, customers=False),
-            *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
+            Router("/", route_handlers=_behind_tokens(), security=SECURITY),
             healthz,
             readyz,
             metrics_handler(counter, reads),
@@ -85,18 +70,36 @@ def create_app(services: Services) -> Litestar:
         ],
         before_request=RequestShape(),
         exception_handlers=exception_handlers,
-        openapi_config=OpenAPIConfig(
-            title="ticketing",
-            version="0.1.0",
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
-        ),
+        openapi_config=openapi_config(),
         state=State({"services": services, "reads": reads}),
         request_max_body_size=MAX_BODY,
         debug=False,
         on_startup=[lambda: _start_workers(runtime)],
         on_shutdown=[runtime.close],
     )
+
+
+def _behind_tokens() -> list[Any]:
+    """Every route but the public ones (`auth.PUBLIC_PATHS`)."""
+    return [
+        TicketCommands,
+        TicketController,
+        AgentController,
+        CustomerController,
+        CalendarController,
+        PlanController,
+        DepartmentController,
+        HelpTopicController,
+        QueueController,
+        AuditController,
+        projection_status,
+        sla_timers,
+        event_log,
+        daily_report,
+        mail_outbox,
+        *token_routes("/v1/agents", STAFF, customers=False),
+        *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
+    ]
 
 
 def _buckets(services: Services) -> TokenBuckets:

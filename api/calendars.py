@@ -19,6 +19,7 @@ from wiring.services import Services
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .directory_reads import answer, page, view
+from .openapi import CREATE, WAITS, problems
 from .org_schemas import CalendarList, CalendarView, DefineCalendar
 from .params import Cursor, Limit, MinPosition
 
@@ -36,7 +37,13 @@ class CalendarController(Controller):
     path = "/v1/calendars"
     tags = ["organisation"]
 
-    @post("/", operation_id="defineCalendar", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="defineCalendar",
+        responses=problems(*CREATE),
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def define(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[DefineCalendar]
     ) -> Response[CalendarView]:
@@ -44,7 +51,7 @@ class CalendarController(Controller):
         calendar = BusinessCalendar.define(data.timezone, data.hours, data.holidays)
         return answered(services, services.helpdesk.define_calendar(data.name, calendar, intent))
 
-    @get("/", operation_id="listCalendars", guards=[allow(*STAFF)])
+    @get("/", operation_id="listCalendars", responses=problems(*WAITS), guards=[allow(*STAFF)])
     async def list_all(
         self,
         request: Request[Actor, Any, Any],
@@ -62,6 +69,7 @@ class CalendarController(Controller):
     @get(
         "/{calendar_id:uuid}",
         operation_id="getCalendar",
+        responses=problems(404),
         guards=[allow(*STAFF)],
         sync_to_thread=True,
     )

@@ -12,6 +12,7 @@ from domain.values import Actor, Role
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
+from .openapi import CREATE, WAITS, problems
 from .params import Cursor, Limit, MinPosition
 from .people import listing, one, register
 from .people_schemas import PersonList, PersonView, RegisterCustomer
@@ -24,14 +25,14 @@ class CustomerController(Controller):
     tags = ["organisation"]
     guards = [allow(Role.ADMIN)]
 
-    @post("/", operation_id="registerCustomer", sync_to_thread=True)
+    @post("/", operation_id="registerCustomer", responses=problems(*CREATE), sync_to_thread=True)
     def register(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[RegisterCustomer]
     ) -> Response[PersonView]:
         """Registers a customer and returns their token, shown this once."""
         return register(services, intent, data, Role.CUSTOMER, [])
 
-    @get("/", operation_id="listCustomers")
+    @get("/", operation_id="listCustomers", responses=problems(*WAITS))
     async def list_customers(
         self,
         request: Request[Actor, Any, Any],
@@ -43,7 +44,12 @@ class CustomerController(Controller):
         """Customers in the order they were registered."""
         return await listing(request, services, CUSTOMERS, limit, cursor, min_position)
 
-    @get("/{person_id:uuid}", operation_id="getCustomer", sync_to_thread=True)
+    @get(
+        "/{person_id:uuid}",
+        operation_id="getCustomer",
+        responses=problems(404),
+        sync_to_thread=True,
+    )
     def get_customer(self, services: ServicesDep, person_id: FromPath[UUID]) -> PersonView:
         """One customer."""
         return one(services, person_id, CUSTOMERS)

@@ -18,6 +18,7 @@ from wiring.services import Services
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .directory_reads import answer, page, view
+from .openapi import CREATE, WAITS, problems
 from .org_schemas import DefineDepartment, DepartmentList, DepartmentView
 from .params import Cursor, Limit, MinPosition
 
@@ -36,7 +37,13 @@ class DepartmentController(Controller):
     path = "/v1/departments"
     tags = ["organisation"]
 
-    @post("/", operation_id="defineDepartment", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="defineDepartment",
+        responses=problems(*CREATE),
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def define(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[DefineDepartment]
     ) -> Response[DepartmentView]:
@@ -51,7 +58,7 @@ class DepartmentController(Controller):
         )
         return answered(services, outcome)
 
-    @get("/", operation_id="listDepartments", guards=[allow(*STAFF)])
+    @get("/", operation_id="listDepartments", responses=problems(*WAITS), guards=[allow(*STAFF)])
     async def list_all(
         self,
         request: Request[Actor, Any, Any],
@@ -69,6 +76,7 @@ class DepartmentController(Controller):
     @get(
         "/{department_id:uuid}",
         operation_id="getDepartment",
+        responses=problems(404),
         guards=[allow(*STAFF)],
         sync_to_thread=True,
     )

@@ -18,6 +18,7 @@ from wiring.services import Services
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .directory_reads import answer, page, view
+from .openapi import CREATE, WAITS, problems
 from .org_schemas import DefineHelpTopic, HelpTopicList, HelpTopicView
 from .params import Cursor, Limit, MinPosition
 
@@ -35,7 +36,13 @@ class HelpTopicController(Controller):
     path = "/v1/help-topics"
     tags = ["organisation"]
 
-    @post("/", operation_id="defineHelpTopic", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="defineHelpTopic",
+        responses=problems(*CREATE),
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def define(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[DefineHelpTopic]
     ) -> Response[HelpTopicView]:
@@ -45,7 +52,7 @@ class HelpTopicController(Controller):
         )
         return answered(services, outcome)
 
-    @get("/", operation_id="listHelpTopics", guards=[allow(*PEOPLE)])
+    @get("/", operation_id="listHelpTopics", responses=problems(*WAITS), guards=[allow(*PEOPLE)])
     async def list_all(
         self,
         request: Request[Actor, Any, Any],
@@ -63,6 +70,7 @@ class HelpTopicController(Controller):
     @get(
         "/{topic_id:uuid}",
         operation_id="getHelpTopic",
+        responses=problems(404),
         guards=[allow(*PEOPLE)],
         sync_to_thread=True,
     )

@@ -6,15 +6,26 @@ from collections import Counter
 from threading import Lock
 from typing import Any
 
-from litestar import MediaType, Response, get
+import msgspec
+from litestar import MediaType, get
 from litestar.enums import ScopeType
+from litestar.exceptions import ServiceUnavailableException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from workers import outbox
 
 from .deps import ServicesDep
-from .problems import problem
+from .openapi import problems
 from .waiting import Reads
+
+
+class Health(msgspec.Struct):
+    status: str
+
+
+class Ready(msgspec.Struct):
+    status: str
+    log_position: int
 
 
 class RequestCounter:
@@ -41,24 +52,30 @@ class RequestCounter:
         return counted
 
 
-@get("/healthz", operation_id="healthz", include_in_schema=True)
-async def healthz() -> dict[str, str]:
+@get("/healthz", operation_id="healthz", responses=problems(public=True))
+async def healthz() -> Health:
     """The process is alive."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
-@get("/readyz", operation_id="readyz", sync_to_thread=True)
-def readyz(services: ServicesDep) -> Response[Any]:
+@get("/readyz", operation_id="readyz", sync_to_thread=True, responses=problems(503, public=True))
+def readyz(services: ServicesDep) -> Ready:
     """The store answers."""
     try:
         head = services.log.head()
     except Exception:  # any store failure means not ready
-        return problem(503, "not-ready", "Not ready", "the event store does not answer")
-    return Response({"status": "ready", "log_position": head})
+        raise ServiceUnavailableException("the event store does not answer") from None
+    return Ready(status="ready", log_position=head)
 
 
 def metrics_handler(counter: RequestCounter, reads: Reads) -> Any:
-    @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, sync_to_thread=True)
+    @get(
+        "/metrics",
+        operation_id="metrics",
+        media_type=MediaType.TEXT,
+        sync_to_thread=True,
+        responses=problems(public=True),
+    )
     def metrics(services: ServicesDep) -> str:
         """Prometheus text: requests by method and status, reads waiting for a projection,
         the log's head position, and the mail waiting in the outbox or set aside there as

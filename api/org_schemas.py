@@ -59,7 +59,7 @@ class PlanVersionView(msgspec.Struct):
     next_response_minutes: int | None
     calendar_id: UUID | None
     warn_at_percent: int
-    pause_statuses: list[str]
+    pause_statuses: list[Status]
 
 
 class PlanView(msgspec.Struct):
@@ -71,7 +71,7 @@ class PlanView(msgspec.Struct):
     next_response_minutes: int | None
     calendar_id: UUID | None
     warn_at_percent: int
-    pause_statuses: list[str]
+    pause_statuses: list[Status]
     versions: list[PlanVersionView]
     created_at: str
 
@@ -97,7 +97,7 @@ class DepartmentView(msgspec.Struct):
     id: UUID
     name: str
     sla_plan_id: UUID | None
-    auto_assign: str
+    auto_assign: AssignMode
     auto_close_days: int
     reopen_days: int
     default: bool
@@ -115,7 +115,7 @@ class HelpTopicView(msgspec.Struct):
     id: UUID
     name: str
     department_id: UUID
-    priority: str
+    priority: Priority
     sla_plan_id: UUID | None
     created_at: str
 

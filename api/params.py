@@ -1,4 +1,5 @@
-"""Query parameters every list shares, spelled once: `limit`, `cursor`, `min_position`."""
+"""Query parameters every list shares, spelled once: `limit`, `cursor`, `min_position`
+(and `after`, the event feed's position cursor)."""
 
 from __future__ import annotations
 
@@ -23,5 +24,11 @@ MinPosition = Annotated[
         description="Read your own write: a command's `X-Log-Position`. The read waits until "
         "the read model has processed it (up to 5 s, then 503); a position beyond the log's "
         "head is refused at once (400); a caller may have 8 reads waiting at once (429 beyond).",
+    ),
+]
+After = Annotated[
+    int,
+    QueryParameter(
+        ge=0, le=POSITION_MAX, description="the position the previous page ended at (`next_cursor`)"
     ),
 ]

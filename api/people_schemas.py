@@ -35,7 +35,7 @@ class PersonView(msgspec.Struct):
     id: UUID
     name: str
     email: str
-    role: str
+    role: Role
     department_ids: list[UUID]
     created_at: str
     away: bool = False

@@ -23,6 +23,7 @@ from domain.errors import (
     NotFound,
     StaleVersion,
 )
+from projections.pages import BadCursor
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://ticketing.example/problems/"
@@ -76,9 +77,12 @@ def domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str
     raise exc
 
 
-def validation_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+def validation_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     assert isinstance(exc, ValidationException)
     field, detail = _field_of(exc)
+    spelled = _as_sent(request, field)
+    if spelled != field:
+        field, detail = spelled, detail.replace(field, spelled, 1)
     return problem(400, "invalid-input", "Invalid input", detail, field=field)
 
 
@@ -96,6 +100,10 @@ def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
     return problem(status, kind, title, exc.detail or title, headers=exc.headers)
 
 
+def bad_cursor(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    return problem(400, "invalid-input", "Invalid input", str(exc), field="cursor")
+
+
 def undecodable_body(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     return problem(
         400, "invalid-input", "Invalid input", "the body is not valid UTF-8", field="body"
@@ -105,6 +113,14 @@ def undecodable_body(_: Request[Any, Any, Any], exc: Exception) -> Response[dict
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "internal", "Internal error", "the server could not answer")
+
+
+def _as_sent(request: Request[Any, Any, Any], field: str) -> str:
+    """A handler argument as the request spells it: `mail_state` is the query's `state`."""
+    handler = request.scope.get("route_handler")
+    given = handler.parsed_fn_signature.parameters.get(field) if handler else None
+    name = getattr(given.kwarg_definition, "name", None) if given is not None else None
+    return name or field
 
 
 def _field_of(exc: ValidationException) -> tuple[str, str]:
@@ -135,6 +151,7 @@ exception_handlers: dict[Any, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    BadCursor: bad_cursor,
     UnicodeDecodeError: undecodable_body,
     Exception: unexpected_error,
 }

@@ -5,11 +5,12 @@ from __future__ import annotations
 import msgspec
 from litestar import get
 
-from domain.values import Role
+from domain.values import STAFF
 from readside.projection_lag import ProjectionLag
 
 from .auth import allow
 from .deps import ServicesDep
+from .openapi import problems
 
 
 class ProjectionList(msgspec.Struct):
@@ -19,7 +20,8 @@ class ProjectionList(msgspec.Struct):
 @get(
     "/v1/projections",
     operation_id="projectionStatus",
-    guards=[allow(*(r for r in Role if r is not Role.CUSTOMER))],
+    responses=problems(),
+    guards=[allow(*STAFF)],
     tags=["projections"],
     sync_to_thread=True,
 )

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 
 from domain.errors import InvalidInput
-from domain.values import WORKERS, Actor
+from domain.lifecycle import ACTIVE
+from domain.sla import SLAState
+from domain.values import WORKERS, Actor, Priority
 from projections.queue.handlers import QueueProjection
-from projections.queue.queries import ACTIVE, QueueQuery, page
+from projections.queue.queries import QueueQuery, QueueSort, page
+from wiring.services import Services
 
 from .auth import allow
 from .deps import ServicesDep
-from .params import MinPosition
-from .reads import Page, caught_up, department_scope, in_thread
-
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-
-
-def _statuses(status: str | None) -> tuple[str, ...]:
-    return ACTIVE if status is None else tuple(s.strip() for s in status.split(","))
+from .openapi import WAITS, problems
+from .params import LIMIT_DEFAULT, Cursor, Limit, MinPosition
+from .read_schemas import QueueItem, QueueList, typed
+from .reads import caught_up, department_scope, in_thread
+from .vocabulary import StatusFilter, statuses
 
 
 class QueueController(Controller):
@@ -30,60 +30,72 @@ class QueueController(Controller):
     tags = ["queues"]
     guards = [allow(*WORKERS)]
 
-    @get("/mine", operation_id="myQueue")
+    @get("/mine", operation_id="myQueue", responses=problems(*WAITS))
     async def mine(
         self,
         request: Request[Actor, Any, Any],
         services: ServicesDep,
-        sort: FromQuery[str] = "due",
-        limit: Limit = 50,
-        cursor: FromQuery[str | None] = None,
+        sort: FromQuery[QueueSort] = QueueSort.DUE,
+        limit: Limit = LIMIT_DEFAULT,
+        cursor: Cursor = None,
         min_position: MinPosition = None,
-    ) -> Page:
+    ) -> QueueList:
         """Open work assigned to the caller."""
         query = QueueQuery(assignee=str(request.user.id), sort=sort, limit=limit, cursor=cursor)
-        await caught_up(request, QueueProjection, min_position)
-        items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
-        return Page(items=items, next_cursor=next_cursor)
+        return await _read(request, services, query, min_position)
 
-    @get("/departments/{department_id:uuid}", operation_id="departmentQueue")
+    @get(
+        "/departments/{department_id:uuid}",
+        operation_id="departmentQueue",
+        responses=problems(404, *WAITS),
+    )
     async def department(
         self,
         request: Request[Actor, Any, Any],
         services: ServicesDep,
         department_id: FromPath[UUID],
-        status: FromQuery[str | None] = None,
+        status: StatusFilter = None,
         assignee: FromQuery[str | None] = None,
-        priority: FromQuery[str | None] = None,
-        sla_state: FromQuery[str | None] = None,
-        sort: FromQuery[str] = "due",
-        limit: Limit = 50,
-        cursor: FromQuery[str | None] = None,
+        priority: FromQuery[Priority | None] = None,
+        sla_state: FromQuery[SLAState | None] = None,
+        sort: FromQuery[QueueSort] = QueueSort.DUE,
+        limit: Limit = LIMIT_DEFAULT,
+        cursor: Cursor = None,
         min_position: MinPosition = None,
-    ) -> Page:
-        """A department's tickets, filtered by status (comma-separated), assignee
-        (`unassigned` or an id), priority and SLA state; sorted by due time (default),
-        priority, creation or last activity."""
+    ) -> QueueList:
+        """A department's tickets, filtered by status (comma-separated; the active ones
+        without), assignee (`unassigned` or an id), priority and SLA state; sorted by due
+        time (default), priority, creation or last activity."""
         await in_thread(lambda: department_scope(services, request.user, department_id))
-        if assignee not in (None, "unassigned"):
-            assignee = str(_uuid("assignee", assignee))
         query = QueueQuery(
             department_id=str(department_id),
-            assignee=assignee,
-            statuses=_statuses(status),
+            assignee=_assignee(assignee),
+            statuses=statuses(status, ACTIVE),
             priority=priority,
             sla_state=sla_state,
             sort=sort,
             limit=limit,
             cursor=cursor,
         )
-        await caught_up(request, QueueProjection, min_position)
-        items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
-        return Page(items=items, next_cursor=next_cursor)
+        return await _read(request, services, query, min_position)
 
 
-def _uuid(field: str, value: str | None) -> UUID:
+async def _read(
+    request: Request[Actor, Any, Any],
+    services: Services,
+    query: QueueQuery,
+    min_position: int | None,
+) -> QueueList:
+    await caught_up(request, QueueProjection, min_position)
+    items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
+    return QueueList(items=typed(items, QueueItem), next_cursor=next_cursor)
+
+
+def _assignee(value: str | None) -> str | None:
+    """`unassigned`, or an agent's id in its canonical spelling."""
+    if value in (None, "unassigned"):
+        return value
     try:
-        return UUID(str(value))
+        return str(UUID(value))
     except ValueError:
-        raise InvalidInput(field, f"{field} must be 'unassigned' or an id") from None
+        raise InvalidInput("assignee", "assignee must be 'unassigned' or an id") from None

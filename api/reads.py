@@ -1,4 +1,4 @@
-"""What every projection read shares: read-your-writes and list answers.
+"""What every projection read shares: read-your-writes, scopes, a thread for the query.
 
 A read handler is a coroutine: it waits for `min_position` on the event loop
 (`caught_up`, see waiting.py), then runs its query in a worker thread (`in_thread`)."""
@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import anyio.to_thread
-import msgspec
 from litestar import Request
 
 from domain.errors import NotFound
@@ -21,11 +20,6 @@ from wiring.services import Services
 from .waiting import Reads
 
 T = TypeVar("T")
-
-
-class Page(msgspec.Struct):
-    items: list[dict[str, Any]]
-    next_cursor: str | None
 
 
 async def caught_up(

@@ -19,6 +19,7 @@ from wiring.services import Services
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .directory_reads import answer, page, view
+from .openapi import CHANGE, CREATE, WAITS, problems
 from .org_schemas import DefinePlan, PlanList, PlanView, Preview, PreviewView
 from .params import Cursor, Limit, MinPosition
 from .times import instant
@@ -51,7 +52,13 @@ class PlanController(Controller):
     path = "/v1/sla-plans"
     tags = ["organisation"]
 
-    @post("/", operation_id="definePlan", guards=[allow(Role.ADMIN)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="definePlan",
+        responses=problems(*CREATE),
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
     def define(
         self, services: ServicesDep, intent: IntentDep, data: JSONBody[DefinePlan]
     ) -> Response[PlanView]:
@@ -61,6 +68,7 @@ class PlanController(Controller):
     @post(
         "/{plan_id:uuid}/versions",
         operation_id="revisePlan",
+        responses=problems(*CHANGE),
         guards=[allow(Role.ADMIN)],
         status_code=200,
         sync_to_thread=True,
@@ -79,6 +87,7 @@ class PlanController(Controller):
     @post(
         "/{plan_id:uuid}/preview",
         operation_id="previewPlan",
+        responses=problems(404, 413),
         guards=[allow(*STAFF)],
         status_code=200,
         sync_to_thread=True,
@@ -90,7 +99,7 @@ class PlanController(Controller):
         first, resolution = services.helpdesk.preview_plan(plan_id, instant("start", data.start))
         return PreviewView(first_response_due=rfc3339(first), resolution_due=rfc3339(resolution))
 
-    @get("/", operation_id="listPlans", guards=[allow(*STAFF)])
+    @get("/", operation_id="listPlans", responses=problems(*WAITS), guards=[allow(*STAFF)])
     async def list_all(
         self,
         request: Request[Actor, Any, Any],
@@ -105,7 +114,13 @@ class PlanController(Controller):
         )
         return PlanList(items=items, next_cursor=next_cursor)
 
-    @get("/{plan_id:uuid}", operation_id="getPlan", guards=[allow(*STAFF)], sync_to_thread=True)
+    @get(
+        "/{plan_id:uuid}",
+        operation_id="getPlan",
+        responses=problems(404),
+        guards=[allow(*STAFF)],
+        sync_to_thread=True,
+    )
     def one(self, services: ServicesDep, plan_id: FromPath[UUID]) -> PlanView:
         """One SLA plan with every version."""
         return view(shown(services, plan_id), PlanView)

@@ -18,6 +18,7 @@ from wiring.services import Services
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .intent import answer_headers, status_of
+from .openapi import CHANGE, problems
 from .ticket_schemas import (
     AssignTicket,
     ChangePriority,
@@ -44,6 +45,7 @@ def command(path: str, operation_id: str, roles: Collection[Role]) -> post:
         guards=[allow(*roles)],
         status_code=200,
         sync_to_thread=True,
+        responses=problems(*CHANGE),
     )
 
 

@@ -8,7 +8,8 @@ from uuid import UUID
 import msgspec
 
 from domain.policy import BODY_MAX, SUBJECT_MAX
-from domain.values import Priority
+from domain.sla import SLAState
+from domain.values import Priority, Role, Status
 
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=SUBJECT_MAX)]
 Body = Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_MAX)]
@@ -97,7 +98,7 @@ class SLAView(msgspec.Struct):
     first_response_due: str | None = None
     resolution_due: str | None = None
     paused: bool = False
-    state: str = "none"
+    state: SLAState = SLAState.NONE
     breaches: list[BreachView] = msgspec.field(default_factory=list)
 
 
@@ -105,8 +106,8 @@ class TicketView(msgspec.Struct):
     id: UUID
     number: str
     subject: str
-    status: str
-    priority: str
+    status: Status
+    priority: Priority
     department_id: UUID | None
     assignee_id: UUID | None
     customer_id: UUID | None
@@ -126,7 +127,7 @@ class HistoryItem(msgspec.Struct):
     type: str
     occurred_at: str
     actor_id: UUID
-    actor_role: str
+    actor_role: Role
     correlation_id: UUID
     causation_id: UUID
     data: dict[str, Any]

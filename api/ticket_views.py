@@ -25,8 +25,8 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
         id=ticket.id,
         number=ticket.number,
         subject=ticket.subject,
-        status=ticket.status.value,
-        priority=ticket.priority.value,
+        status=ticket.status,
+        priority=ticket.priority,
         department_id=ticket.department_id,
         assignee_id=ticket.assignee_id,
         customer_id=ticket.customer_id,
@@ -65,7 +65,7 @@ def sla_view(clock: SLAClock | None) -> SLAView:
         first_response_due=None if first is None else rfc3339(first.due),
         resolution_due=None if resolution is None else rfc3339(resolution.due),
         paused=clock.paused_since is not None,
-        state=state(clock).value,
+        state=state(clock),
         breaches=[
             BreachView(target=b.target.value, cycle=b.cycle, due=rfc3339(b.due), at=rfc3339(b.at))
             for b in clock.breaches
@@ -81,7 +81,7 @@ def history_item(positioned: Positioned) -> HistoryItem:
         type=type(event).__name__,
         occurred_at=rfc3339(event.timestamp),
         actor_id=event.actor_id,
-        actor_role=event.actor_role.value,
+        actor_role=event.actor_role,
         correlation_id=event.correlation_id,
         causation_id=event.causation_id,
         data=plain(event.data()),

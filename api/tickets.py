@@ -11,19 +11,24 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.errors import InvalidInput, NotFound
-from domain.values import TICKET_READERS, WORKERS, Role
+from domain.values import TICKET_READERS, WORKERS, Role, Status
 from projections.queue.handlers import QueueProjection
-from projections.queue.queries import STATUSES, TicketSearch, search
+from projections.queue.queries import TicketSearch, search
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
-from .params import MinPosition
-from .reads import Page, caught_up, department_scope, in_thread
+from .openapi import CREATE, WAITS, problems
+from .params import LIMIT_DEFAULT, Cursor, Limit, MinPosition
+from .read_schemas import QueueItem, QueueList, typed
+from .reads import caught_up, department_scope, in_thread
 from .ticket_commands import CUSTOMER_OR_WORKER, Caller, answered
 from .ticket_schemas import History, OpenTicket, TicketView, Verification
 from .ticket_views import history_item, ticket_view
+from .times import zoned
+from .vocabulary import StatusFilter, statuses
 
 SEARCHERS = WORKERS | {Role.AUDITOR}
+SearchText = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 
 
 def _text(value: UUID | None) -> str | None:
@@ -34,7 +39,13 @@ class TicketController(Controller):
     path = "/v1/tickets"
     tags = ["tickets"]
 
-    @post("/", operation_id="openTicket", guards=[allow(*CUSTOMER_OR_WORKER)], sync_to_thread=True)
+    @post(
+        "/",
+        operation_id="openTicket",
+        guards=[allow(*CUSTOMER_OR_WORKER)],
+        sync_to_thread=True,
+        responses=problems(*CREATE),
+    )
     def open_ticket(
         self, request: Caller, services: ServicesDep, intent: IntentDep, data: JSONBody[OpenTicket]
     ) -> Response[TicketView]:
@@ -50,27 +61,32 @@ class TicketController(Controller):
         )
         return answered(services, request, outcome)
 
-    @get("/", operation_id="searchTickets", guards=[allow(*SEARCHERS)])
+    @get(
+        "/",
+        operation_id="searchTickets",
+        guards=[allow(*SEARCHERS)],
+        responses=problems(*WAITS),
+    )
     async def search(
         self,
         request: Caller,
         services: ServicesDep,
-        status: FromQuery[str | None] = None,
+        status: StatusFilter = None,
         department_id: FromQuery[UUID | None] = None,
         assignee_id: FromQuery[UUID | None] = None,
         customer_id: FromQuery[UUID | None] = None,
-        q: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        cursor: FromQuery[str | None] = None,
+        q: SearchText = None,
+        limit: Limit = LIMIT_DEFAULT,
+        cursor: Cursor = None,
         min_position: MinPosition = None,
-    ) -> Page:
+    ) -> QueueList:
         """Staff search over every ticket, newest first: by status (comma-separated),
         department, assignee, customer, and text in the subject (or the exact number).
         Agents find only their departments' tickets and their own."""
         actor = request.user
         within = await in_thread(lambda: department_scope(services, actor, None))
         query = TicketSearch(
-            statuses=STATUSES if status is None else tuple(s.strip() for s in status.split(",")),
+            statuses=statuses(status, Status),
             department_id=_text(department_id),
             assignee_id=_text(assignee_id),
             customer_id=_text(customer_id),
@@ -84,13 +100,14 @@ class TicketController(Controller):
         items, next_cursor = await in_thread(
             lambda: search(services.views, query, services.clock())
         )
-        return Page(items=items, next_cursor=next_cursor)
+        return QueueList(items=typed(items, QueueItem), next_cursor=next_cursor)
 
     @get(
         "/{ticket_id:uuid}",
         operation_id="getTicket",
         guards=[allow(*TICKET_READERS)],
         sync_to_thread=True,
+        responses=problems(404),
     )
     def get_ticket(
         self,
@@ -106,9 +123,7 @@ class TicketController(Controller):
         if version is not None and as_of is not None:
             raise InvalidInput("as_of", "give version or as_of, not both")
         if as_of is not None:
-            if as_of.tzinfo is None:
-                raise InvalidInput("as_of", "as_of needs a time zone, like 2026-01-02T03:04:05Z")
-            ticket = helpdesk.ticket_as_of(ticket_id, actor, as_of)
+            ticket = helpdesk.ticket_as_of(ticket_id, actor, zoned("as_of", as_of))
         else:
             ticket = helpdesk.ticket(ticket_id, actor, version)
         return Response(ticket_view(ticket, actor.role), headers={"ETag": f'"{ticket.version}"'})
@@ -118,6 +133,7 @@ class TicketController(Controller):
         operation_id="getTicketHistory",
         guards=[allow(*TICKET_READERS)],
         sync_to_thread=True,
+        responses=problems(404),
     )
     def history(self, request: Caller, services: ServicesDep, ticket_id: FromPath[UUID]) -> History:
         """Every event of the ticket from the store, oldest first, with its global position."""
@@ -135,6 +151,7 @@ class TicketController(Controller):
         operation_id="verifyTicket",
         guards=[allow(Role.AUDITOR)],
         sync_to_thread=True,
+        responses=problems(404),
     )
     def verify(
         self, request: Caller, services: ServicesDep, ticket_id: FromPath[UUID]

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromQuery
 
+from domain.sla import SLAState
 from domain.values import WORKERS, Actor
 from projections.timers.handlers import TimersProjection
 from projections.timers.queries import TimerQuery, page
 
 from .auth import allow
 from .deps import ServicesDep
-from .params import MinPosition
-from .reads import Page, caught_up, department_scope, in_thread
-
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+from .openapi import WAITS, problems
+from .params import LIMIT_DEFAULT, Cursor, Limit, MinPosition
+from .read_schemas import TimerItem, TimerList, typed
+from .reads import caught_up, department_scope, in_thread
 
 
 @get(
@@ -25,16 +26,17 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
     operation_id="slaTimers",
     guards=[allow(*WORKERS)],
     tags=["sla"],
+    responses=problems(404, *WAITS),
 )
 async def sla_timers(
     request: Request[Actor, Any, Any],
     services: ServicesDep,
-    sla_state: FromQuery[str | None] = None,
+    sla_state: FromQuery[SLAState | None] = None,
     department_id: FromQuery[UUID | None] = None,
-    limit: Limit = 50,
-    cursor: FromQuery[str | None] = None,
+    limit: Limit = LIMIT_DEFAULT,
+    cursor: Cursor = None,
     min_position: MinPosition = None,
-) -> Page:
+) -> TimerList:
     """SLA clocks by state (`warning`, `breached`, ...) and department, with the business
     minutes left until the earliest open due time (negative once overdue). Agents see the
     clocks of the tickets they may read: their departments' (another department is 404,
@@ -51,4 +53,4 @@ async def sla_timers(
     )
     await caught_up(request, TimersProjection, min_position)
     items, next_cursor = await in_thread(lambda: page(services.views, query, services.clock()))
-    return Page(items=items, next_cursor=next_cursor)
+    return TimerList(items=typed(items, TimerItem), next_cursor=next_cursor)

@@ -17,6 +17,11 @@ def instant(field: str, text: str) -> datetime:
         at = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(field, f"{field} must be an RFC 3339 time") from None
+    return zoned(field, at)
+
+
+def zoned(field: str, at: datetime) -> datetime:
+    """A time the framework parsed, refused without a zone (it would be read as local)."""
     if at.tzinfo is None:
         raise InvalidInput(field, f"{field} needs a time zone, like 2026-01-02T03:04:05Z")
     return at

@@ -20,6 +20,7 @@ from wiring.services import Services
 from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .intent import answer_headers, status_of
+from .openapi import CHANGE, problems
 from .times import instant
 
 
@@ -53,6 +54,7 @@ def token_routes(collection: str, roles: Collection[Role], customers: bool) -> l
     @post(
         f"{collection}/{{person_id:uuid}}/tokens",
         operation_id=f"issue{name}Token",
+        responses=problems(*CHANGE),
         guards=[allow(*roles)],
         tags=["tokens"],
         sync_to_thread=True,
@@ -82,6 +84,7 @@ def token_routes(collection: str, roles: Collection[Role], customers: bool) -> l
         f"{collection}/{{person_id:uuid}}/tokens/{{token_id:uuid}}",
         status_code=200,
         operation_id=f"revoke{name}Token",
+        responses=problems(*CHANGE),
         guards=[allow(*roles)],
         tags=["tokens"],
         sync_to_thread=True,

@@ -6,9 +6,12 @@ import base64
 import json
 from typing import Any, TypeVar
 
-from domain.errors import InvalidInput
-
 T = TypeVar("T")
+
+
+class BadCursor(ValueError):
+    """A cursor this server did not give for this query (garbled, forged, or another
+    query's); the API answers it as invalid input naming `cursor`."""
 
 
 def encode_cursor(*values: Any) -> str:
@@ -17,7 +20,7 @@ def encode_cursor(*values: Any) -> str:
 
 
 def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
-    """The cursor's values, each checked against the expected type, or a 400."""
+    """The cursor's values, each checked against the expected type, or `BadCursor`."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -28,7 +31,7 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
         or len(values) != len(shape)
         or not all(type(v) is t and _in_range(v) for v, t in zip(values, shape, strict=True))
     ):
-        raise InvalidInput("cursor", "cursor is not one this server gave for this query")
+        raise BadCursor("cursor is not one this server gave for this query")
     return values
 
 
@@ -37,15 +40,6 @@ def _in_range(value: Any) -> bool:
     if isinstance(value, int):
         return -(2**63) <= value < 2**63
     return isinstance(value, str) and len(value) <= 100
-
-
-def position_cursor(cursor: str | None) -> int:
-    """A cursor that is a log position (the listings of organisation and people)."""
-    if not cursor:
-        return 0
-    if not cursor.isdigit() or int(cursor) >= 2**63:
-        raise InvalidInput("cursor", "cursor is not one this server gave")
-    return int(cursor)
 
 
 def split_page(rows: list[T], limit: int) -> tuple[list[T], T | None]:

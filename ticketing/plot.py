@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from projections.reports.handlers import ReportGroup
 from projections.reports.queries import daily
 from wiring.config import Settings
 from wiring.views import open_views
@@ -26,7 +27,7 @@ def plot(settings: Settings, since: date, until: date, output: Path) -> int:
         return 2
     views = open_views(settings)
     try:
-        rows = daily(views, since, until, "department")
+        rows = daily(views, since, until, ReportGroup.DEPARTMENT)
     finally:
         views.close()
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

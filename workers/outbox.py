@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from domain.errors import InvalidInput
 from domain.timefmt import rfc3339
 from projections.pages import decode_cursor, encode_cursor, split_page
 from projections.sql_session import SqlSession
@@ -23,7 +23,15 @@ from projections.view_store import ViewStore
 
 from .mail import Mail
 
-STATES = ("pending", "sent", "failed")
+
+class MailState(StrEnum):
+    """Where a mail is: waiting to go, gone, or set aside for good."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 _TABLE = (
     "CREATE TABLE IF NOT EXISTS mail_outbox ("
     " message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -43,7 +51,7 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS mail_outbox_order ON mail_outbox (position, message_id)",
 )
 _FAILURE_MAX = 1000
-_LISTED = (
+LISTED = (
     "message_id",
     "recipient",
     "subject",
@@ -141,15 +149,11 @@ def counts(views: ViewStore) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class OutboxQuery:
-    state: str | None = None
+    """One page of the outbox (the API has checked every value)."""
+
+    state: MailState | None = None
     limit: int = 50
     cursor: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.state is not None and self.state not in STATES:
-            raise InvalidInput("state", f"state must be one of {', '.join(STATES)}")
-        if not 1 <= self.limit <= 200:
-            raise InvalidInput("limit", "limit must be from 1 to 200")
 
 
 def page(views: ViewStore, query: OutboxQuery) -> tuple[list[dict[str, Any]], str | None]:
@@ -158,7 +162,7 @@ def page(views: ViewStore, query: OutboxQuery) -> tuple[list[dict[str, Any]], st
     params: list[Any] = []
     if query.state is not None:
         where.append("state = ?")
-        params.append(query.state)
+        params.append(str(query.state))
     if query.cursor is not None:
         position, message_id = decode_cursor(query.cursor, (int, str))
         where.append("(position, message_id) > (?, ?)")
@@ -166,12 +170,12 @@ def page(views: ViewStore, query: OutboxQuery) -> tuple[list[dict[str, Any]], st
     with views.read() as c:
         rows = c.execute(
             # columns and conditions are this module's own; every value is a parameter
-            f"SELECT {', '.join(_LISTED)} FROM mail_outbox"  # noqa: S608
+            f"SELECT {', '.join(LISTED)} FROM mail_outbox"  # noqa: S608
             f"{' WHERE ' + ' AND '.join(where) if where else ''}"
             " ORDER BY position, message_id LIMIT ?",
             [*params, query.limit + 1],
         ).fetchall()
-    kept, last = split_page([dict(zip(_LISTED, r, strict=True)) for r in rows], query.limit)
+    kept, last = split_page([dict(zip(LISTED, r, strict=True)) for r in rows], query.limit)
     next_cursor = None if last is None else encode_cursor(last["position"], last["message_id"])
     for item in kept:
         item.pop("position")

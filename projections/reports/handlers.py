@@ -8,6 +8,7 @@ calendar of the ticket's SLA plan (wall-clock minutes without one).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 import msgspec
@@ -74,11 +75,18 @@ _calendar = msgspec.json.Decoder(BusinessCalendar)
 _json = msgspec.json.Encoder()
 
 
+class ReportGroup(StrEnum):
+    """What a report's rows are counted per."""
+
+    DEPARTMENT = "department"
+    AGENT = "agent"
+
+
 def _groups(row: dict[str, Any], agent: Any) -> list[tuple[str, str]]:
     """The department and agent an event counts for ('' when there is none)."""
     return [
-        ("department", row["department_id"] or ""),
-        ("agent", "" if agent is None else str(agent)),
+        (ReportGroup.DEPARTMENT.value, row["department_id"] or ""),
+        (ReportGroup.AGENT.value, "" if agent is None else str(agent)),
     ]
 
 

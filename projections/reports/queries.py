@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..view_store import ViewStore
-from .handlers import COUNTS, DAILY, DURATIONS, ReportsProjection
+from .handlers import COUNTS, DAILY, DURATIONS, ReportGroup, ReportsProjection
 
 FIELDS = (
     "day",
@@ -34,7 +34,9 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def daily(views: ViewStore, since: date, until: date, group_by: str) -> list[dict[str, Any]]:
+def daily(
+    views: ViewStore, since: date, until: date, group_by: ReportGroup
+) -> list[dict[str, Any]]:
     span = [since.isoformat(), until.isoformat()]
     counted = [*COUNTS, "csat_sum", "csat_count"]
     with views.read() as c:
@@ -43,12 +45,12 @@ def daily(views: ViewStore, since: date, until: date, group_by: str) -> list[dic
         counts = c.execute(
             f"SELECT day, group_id, {', '.join(counted)} FROM {daily_table}"
             " WHERE group_kind = ? AND day >= ? AND day <= ? ORDER BY day, group_id",
-            [group_by, *span],
+            [str(group_by), *span],
         ).fetchall()
         spans = c.execute(
             f"SELECT day, group_id, metric, business_minutes, wall_minutes FROM {durations_table}"
             " WHERE group_kind = ? AND day >= ? AND day <= ?",
-            [group_by, *span],
+            [str(group_by), *span],
         ).fetchall()
     kept: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
     for day, group, metric, business, wall in spans:

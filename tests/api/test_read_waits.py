@@ -10,8 +10,6 @@ behind the log until the test moves them, so nothing here depends on how fast an
 from __future__ import annotations
 
 import re
-import socket
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,18 +18,16 @@ import anyio
 import anyio.to_thread
 import httpx
 import pytest
-import uvicorn
 from anyio.abc import TaskGroup
 
-from api.app import create_app
 from wiring.config import Settings
-from wiring.migrate import migrate
 from wiring.runtime import Runtime
-from wiring.services import Services, build_services
+from wiring.services import Services
 
 from ..conftest import ADMIN_TOKEN, FakeClock
 from .conftest import Caller, register
 from .helpers import log_head, ok, path, problem
+from .live_server import live_server
 
 WAITERS = 200
 TIMERS = "/v1/sla/timers"
@@ -59,26 +55,11 @@ class Served:
 
 def serve(settings: Settings, clock: FakeClock, **changes: Any) -> Iterator[Served]:
     settings = replace(settings, embedded_workers=False, rate_per_second=0, **changes)
-    migrate(settings)
-    services = build_services(settings, clock=clock)
-    server = uvicorn.Server(uvicorn.Config(create_app(services), log_level="warning"))
-    listening = socket.socket()
-    listening.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{listening.getsockname()[1]}"
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
-    thread.start()
-    try:
-        with httpx.Client(base_url=base_url, timeout=LONG) as http:
-            for _ in range(POLLS):
-                if server.started or not thread.is_alive():
-                    break
-                threading.Event().wait(0.01)
-            assert server.started, "the server did not start"
-            yield Served(services, base_url, Caller(http, ADMIN_TOKEN))  # type: ignore[arg-type]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-        listening.close()
+    with (
+        live_server(settings, clock) as live,
+        httpx.Client(base_url=live.base_url, timeout=LONG) as http,
+    ):
+        yield Served(live.services, live.base_url, Caller(http, ADMIN_TOKEN))  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import pytest
 from api import calendars, departments, help_topics, sla_plans
 from api.people import person_view
 from domain.calendar import BusinessCalendar
-from domain.errors import InvalidInput
 from domain.organisation import (
     AssignMode,
     PlanTerms,
@@ -24,6 +23,7 @@ from domain.values import Actor, Priority, Role, Status
 from projections.directory import queries
 from projections.directory.handlers import DirectoryProjection, Kind
 from projections.directory.queries import Contact
+from projections.pages import BadCursor
 from wiring.config import Settings
 from wiring.services import Services
 from workers.projections import ProjectionRunner, rebuild
@@ -210,7 +210,7 @@ def test_listings_page_by_keyset_in_the_order_of_creation(
     assert pages(workers, 3) == [["Ann", "Bob", "Sue"], ["Cat", "Sam"]]
     assert pages(topics, 2) == [["Refunds", "Outage"], ["Topic 0", "Topic 1"], ["Topic 2"]]
     assert pages(lambda limit, cursor: queries.people(views, frozenset(), limit, cursor), 5) == [[]]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(BadCursor):
         customers(2, "not a cursor")
 
 

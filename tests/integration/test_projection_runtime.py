@@ -12,10 +12,10 @@ from uuid import uuid4
 import psycopg
 import pytest
 
-from domain.values import Actor, Role
+from domain.values import Actor, Role, Status
 from projections.audit.handlers import EVENTS, AuditProjection
 from projections.queue.handlers import TICKETS, QueueProjection
-from projections.queue.queries import STATUSES, QueueQuery, page
+from projections.queue.queries import QueueQuery, QueueSort, page
 from wiring.config import Settings
 from wiring.event_store import postgres_conninfo
 from wiring.runtime import Runtime
@@ -179,7 +179,7 @@ def test_readers_see_the_whole_queue_throughout_a_rebuild(services: Services, cl
     runner = small_runner(services)
     runner.start()
     catch_up(runner)
-    query = QueueQuery(statuses=STATUSES, sort="created", limit=200)
+    query = QueueQuery(statuses=tuple(Status), sort=QueueSort.CREATED, limit=200)
     before, _ = page(services.views, query, clock.now)
     assert len(before) == 40
     installed = services.views.live(QueueProjection.name)
