@@ -94,6 +94,7 @@ def replay(events: Sequence[TicketEvent], terms: SLATerms, until: datetime) -> I
         origin=_origin(created, created.timestamp),
         sla=terms,
     )
+    shadow.chained = False  # type: ignore[misc]  # a copy never saved needs no chain
     for act in commands[1:]:
         _check_until(shadow, act.timestamp, created)
         _reissue(shadow, act, terms)
