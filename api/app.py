@@ -37,6 +37,7 @@ from .tickets import TicketController
 from .timers import sla_timers
 from .tokens import token_routes
 from .waiting import Reads
+from .what_if import what_if_sla
 
 MAX_BODY = 1024 * 1024
 
@@ -96,6 +97,7 @@ def _behind_tokens() -> list[Any]:
         sla_timers,
         event_log,
         daily_report,
+        what_if_sla,
         mail_outbox,
         *token_routes("/v1/agents", STAFF, customers=False),
         *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),

@@ -4,13 +4,25 @@ default department takes it."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid5
 
+from .calendar import BusinessCalendar
 from .errors import NotFound
-from .organisation import DefaultDepartment, Department, HelpTopic, SLAPlan, WorkCalendar
+from .organisation import (
+    DefaultDepartment,
+    Department,
+    HelpTopic,
+    PlanTerms,
+    SLAPlan,
+    WorkCalendar,
+)
 from .pipeline import CommandPipeline
 from .sla import SLATerms
 from .values import Priority
+
+HYPOTHETICAL_PLAN = uuid5(UUID(int=0), "what-if")
+"""The id a hypothetical plan runs under: no stored plan has it, so a replayed transfer
+never switches to another department's plan."""
 
 
 class Routing(CommandPipeline):
@@ -56,5 +68,23 @@ class Routing(CommandPipeline):
             resolution_minutes=terms.resolution_minutes,
             warn_at_percent=terms.warn_at_percent,
             pause_statuses=terms.pause_statuses,
+            calendar=calendar,
+        )
+
+    def hypothetical_terms(
+        self, plan: PlanTerms, calendar: BusinessCalendar | None = None
+    ) -> SLATerms:
+        """Terms no ticket ran under, for what-if: the plan's targets, under its calendar
+        (a stored one by `calendar_id`, or one given inline)."""
+        plan.check()
+        if plan.calendar_id is not None:
+            calendar = self._reference(WorkCalendar, plan.calendar_id, "calendar_id").calendar
+        return SLATerms(
+            plan_id=HYPOTHETICAL_PLAN,
+            plan_version=1,
+            first_response_minutes=plan.first_response_minutes,
+            resolution_minutes=plan.resolution_minutes,
+            warn_at_percent=plan.warn_at_percent,
+            pause_statuses=plan.pause_statuses,
             calendar=calendar,
         )

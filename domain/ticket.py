@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -46,6 +46,8 @@ class Ticket(ShallowCopied, Aggregate):
     sla: SLAClock | None
     closed_at: datetime | None
     head_hash: str
+    chained: ClassVar[bool] = True
+    """Whether its events are chained; only a what-if copy, never saved, goes without."""
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""

@@ -26,6 +26,6 @@ class TicketEvent(Recorded):
 
     def mutate(self, aggregate: Any) -> Any:
         ticket = super().mutate(aggregate)
-        if ticket is not None:
+        if ticket is not None and ticket.chained:
             ticket.head_hash = self.digest()
         return ticket

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
 from wiring.config import ConfigError, Settings
 
@@ -45,6 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="recompute hash chains")
     verify.add_argument("ticket_id", nargs="?")
+    what_if = commands.add_parser("what-if", help="past traffic under other rules")
+    what_if_commands = what_if.add_subparsers(dest="what_if_command", required=True)
+    sla = what_if_commands.add_parser("sla", help="a period's tickets under another SLA plan")
+    sla.add_argument("--plan", required=True, type=Path, help="a JSON file: an SLA plan's fields")
+    sla.add_argument("--from", dest="since", required=True, help="RFC 3339 with a zone")
+    sla.add_argument("--to", dest="until", required=True)
+    sla.add_argument("--department", type=UUID, default=None)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environment()
@@ -83,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .plot import plot
 
             return plot(settings, args.since, args.until, args.output)
+        if args.command == "what-if":
+            from .what_if_cli import what_if_command
+
+            return what_if_command(settings, args.plan, args.since, args.until, args.department)
         if args.command == "audit":
             from .audit_cli import verify_command
 

@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.application import HelpDesk
+from domain.sla import SLATerms
 from projections.audit.queries import digest_at
 from projections.view_store import ViewStore
 from readside.event_feed import EventFeed
 from readside.event_log import EventLog
 from readside.projection_lag import ProjectionLag, lags
 from readside.verification import ChainReport, verify_ticket
+from readside.what_if import WhatIf, what_if_sla
 
 from .authentication import Authenticator
 from .config import Settings
@@ -49,6 +51,13 @@ class Services:
         """A ticket's chain recomputed from the store, its newest event checked against
         the digest the audit log recorded when it first saw it."""
         return verify_ticket(self.log, ticket_id, lambda position: digest_at(self.views, position))
+
+    def what_if(
+        self, terms: SLATerms, start: datetime, end: datetime, department_id: UUID | None
+    ) -> WhatIf:
+        """The tickets opened in [start, end), as they went and as they would have gone
+        under `terms`, followed up to now; records nothing."""
+        return what_if_sla(self.log, self.views, terms, start, end, department_id, self.clock())
 
     def lags(self) -> list[ProjectionLag]:
         """Each projection's position and lag behind the log."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from ..view_store import ViewStore
-from .handlers import COUNTS, DAILY, DURATIONS, ReportGroup, ReportsProjection
+from .handlers import COUNTS, DAILY, DURATIONS, TICKETS, ReportGroup, ReportsProjection
 
 FIELDS = (
     "day",
@@ -70,3 +71,30 @@ def daily(
         row["csat_avg"] = round(int(values["csat_sum"]) / n, 2) if n else None
         rows.append(row)
     return rows
+
+
+def opened_between(
+    views: ViewStore, start: str, end: str, department_id: str | None, batch: int = 1000
+) -> Iterator[str]:
+    """The ids of the tickets opened in [start, end) (RFC 3339 UTC), oldest first, read by
+    keyset in batches along the opening-time index, so memory stays flat."""
+    where = ["(opened_at, ticket_id) > (?, ?)", "opened_at < ?"]
+    if department_id is not None:
+        where.append("department_id = ?")
+    after = (start, "")
+    while True:
+        params: list[Any] = [*after, end]
+        if department_id is not None:
+            params.append(department_id)
+        with views.read() as c:
+            table = views.live_table(c, ReportsProjection, TICKETS)
+            rows = c.execute(
+                f"SELECT opened_at, ticket_id FROM {table} WHERE {' AND '.join(where)}"
+                " ORDER BY opened_at, ticket_id LIMIT ?",
+                [*params, batch],
+            ).fetchall()
+        for _, ticket_id in rows:
+            yield ticket_id
+        if len(rows) < batch:
+            return
+        after = (rows[-1][0], rows[-1][1])

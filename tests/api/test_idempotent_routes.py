@@ -162,6 +162,16 @@ CALLS: dict[Route, Callable[[World], Call]] = {
     ("POST", "/v1/help-topics"): lambda w: Call(
         w.admin, "POST", "/v1/help-topics", {"name": "VPN", "department_id": w.department}
     ),
+    ("POST", "/v1/what-if/sla"): lambda w: Call(
+        w.supervisor,
+        "POST",
+        "/v1/what-if/sla",
+        {
+            "plan": {"first_response_minutes": 30, "resolution_minutes": 240},
+            "from": "2026-03-01T00:00:00Z",
+            "to": "2026-03-08T00:00:00Z",
+        },
+    ),
 }
 """A request each command route accepts, and what it needs made first."""
 ISSUING = {
@@ -174,7 +184,7 @@ ISSUING = {
 CREATED = ("/v1/tickets", "/v1/calendars", "/v1/sla-plans", "/v1/departments", "/v1/help-topics")
 CREATING = ISSUING | {("POST", collection) for collection in CREATED}
 """The routes whose first answer is 201 (the rest answer 200)."""
-QUERIES = {("POST", "/v1/sla-plans/{plan_id:uuid}/preview")}
+QUERIES = {("POST", "/v1/sla-plans/{plan_id:uuid}/preview"), ("POST", "/v1/what-if/sla")}
 """POST routes that record nothing (so answer no log position)."""
 
 

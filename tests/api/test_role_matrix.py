@@ -87,6 +87,7 @@ EXPECTED: dict[Route, tuple[int, int, int, int, int, int]] = {
     ("GET", "/v1/audit/events"):                     (403, 403, 403, 200, 403, 403),
     ("GET", "/v1/events"):                           (403, 403, 403, 200, 200, 403),
     ("GET", "/v1/reports/daily"):                    (403, 403, 200, 403, 200, 403),
+    ("POST", "/v1/what-if/sla"):                     (403, 403, 200, 403, 200, 403),
     ("GET", "/v1/projections"):                      (403, 200, 200, 200, 200, 200),
     ("GET", "/v1/mail/outbox"):                      (403, 403, 403, 403, 403, 200),
 }  # fmt: skip
@@ -119,6 +120,11 @@ BODIES: dict[Route, dict[str, Any]] = {
     ("POST", "/v1/sla-plans/{plan_id:uuid}/versions"): PLAN,
     ("POST", "/v1/departments"): {"name": "IT Support"},
     ("POST", "/v1/help-topics"): {"name": "VPN", "department_id": str(uuid4())},
+    ("POST", "/v1/what-if/sla"): {
+        "plan": {"first_response_minutes": 30, "resolution_minutes": 240},
+        "from": "2026-03-01T00:00:00Z",
+        "to": "2026-03-08T00:00:00Z",
+    },
 }
 """The well-formed body of each route that takes one (an unknown department in each
 reference, so that the answer does not depend on what exists)."""
