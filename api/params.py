@@ -32,3 +32,7 @@ After = Annotated[
         ge=0, le=POSITION_MAX, description="the position the previous page ended at (`next_cursor`)"
     ),
 ]
+AsOf = Annotated[
+    str | None,
+    QueryParameter(max_length=64, description="an RFC 3339 time: the answer as it was then"),
+]

@@ -7,6 +7,7 @@ from projections.base import Projection
 from projections.directory.handlers import DirectoryProjection
 from projections.postgres_views import PostgresViews
 from projections.queue.handlers import QueueProjection
+from projections.queue.history import QueueHistoryProjection
 from projections.reports.handlers import ReportsProjection
 from projections.sqlite_views import SQLiteViews
 from projections.timers.handlers import TimersProjection
@@ -17,6 +18,7 @@ from .event_store import postgres_conninfo
 
 PROJECTIONS: tuple[type[Projection], ...] = (
     QueueProjection,
+    QueueHistoryProjection,
     AuditProjection,
     TimersProjection,
     ReportsProjection,

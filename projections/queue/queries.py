@@ -13,10 +13,12 @@ from domain.timefmt import rfc3339
 from domain.values import Priority, Status
 
 from .. import sla_clock
+from ..base import Projection
 from ..pages import decode_cursor, encode_cursor, split_page
 from ..view_store import ViewStore
 from ..visibility import agent_clause
 from .handlers import TICKETS, QueueProjection
+from .history import SPANS, QueueHistoryProjection
 
 
 class QueueSort(StrEnum):
@@ -72,17 +74,25 @@ class QueueQuery:
 
 
 def page(
-    views: ViewStore, query: QueueQuery, now: datetime
+    views: ViewStore, query: QueueQuery, now: datetime, as_of: datetime | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the queue now, or as it was at `as_of` (from the rows whose span holds
+    that instant, with the SLA minutes left counted at it)."""
     column, direction, kind = SORTS[query.sort]
     where, params = _filters(query)
+    projection: type[Projection] = QueueProjection
+    source = TICKETS
+    if as_of is not None:
+        projection, source, now = QueueHistoryProjection, SPANS, as_of
+        where += ["until_at > ?", "since_at <= ?"]
+        params += [rfc3339(as_of)] * 2
     if query.cursor is not None:
         value, ticket_id = decode_cursor(query.cursor, (kind, str))
         where.append(f"({column}, ticket_id) {'>' if direction == 'ASC' else '<'} (?, ?)")
         params += [value, ticket_id]
     columns = ", ".join((*ITEM_COLUMNS, column))
     with views.read() as c:
-        table = views.live_table(c, QueueProjection, TICKETS)
+        table = views.live_table(c, projection, source)
         rows = c.execute(
             f"SELECT {columns} FROM {table} WHERE {' AND '.join(where) or 'TRUE'}"
             f" ORDER BY {column} {direction}, ticket_id {direction} LIMIT ?",
