@@ -87,9 +87,7 @@ class QueueHistoryProjection(Projection):
     name = "queue_history"
     version = 1
     tables = (CURRENT, SPANS)
-    handlers: ClassVar[dict[type[Any], Handler]] = dict.fromkeys(
-        QueueProjection.handlers, spanned
-    )
+    handlers: ClassVar[dict[type[Any], Handler]] = dict.fromkeys(QueueProjection.handlers, spanned)
 
     @classmethod
     def keys(cls, event: Any) -> dict[str, Key]:
