@@ -16,6 +16,18 @@ from typing import Any
 from uuid import UUID
 
 GENESIS = "0" * 64
+ADDED_LATER = {"added_later": True}
+"""Metadata for a dataclass field added after events holding that dataclass were
+chained: left out of the canonical form while it holds its default, so that an old
+event, upcast with the default, keeps the digest it was recorded with."""
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return {
+        f.name: getattr(value, f.name)
+        for f in dataclasses.fields(value)
+        if not (f.metadata.get("added_later") and getattr(value, f.name) == f.default)
+    }
 
 
 def _text(value: Any) -> Any:
@@ -29,7 +41,7 @@ def _text(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return _fields(value)
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 

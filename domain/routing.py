@@ -57,4 +57,5 @@ class Routing(CommandPipeline):
             warn_at_percent=terms.warn_at_percent,
             pause_statuses=terms.pause_statuses,
             calendar=calendar,
+            next_response_minutes=terms.next_response_minutes,
         )
