@@ -1,8 +1,13 @@
-"""The hash chain that makes a ticket's history tamper-evident.
+"""The hash chains that make the history tamper-evident.
 
-Each event carries the digest of its predecessor; the digest covers a canonical
+Each ticket event carries the digest of its predecessor; the digest covers a canonical
 encoding (sorted keys, fixed text forms) of the whole event, so editing, removing
 or reordering a stored event breaks the chain at that point.
+
+Every stream (tickets, the organisation, people, tokens, indexes) is also chained as
+stored: `link` folds each stored event into its stream's head, which an audit
+checkpoint signs, so that a change to any event before it, the newest included, shows
+without trusting the database.
 """
 
 from __future__ import annotations
@@ -55,3 +60,10 @@ def digest(event_type: str, fields: dict[str, Any]) -> str:
         default=_text,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def link(previous: str, topic: str, version: int, state: bytes) -> str:
+    """The stream's head after one more stored event: its predecessor's head, its kind,
+    its version and the SHA-256 of its stored bytes."""
+    body = hashlib.sha256(state).hexdigest()
+    return hashlib.sha256(f"{previous}\n{topic}\n{version}\n{body}".encode()).hexdigest()
