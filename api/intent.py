@@ -40,9 +40,15 @@ def status_of(outcome: Outcome) -> int:
 
 
 def answer_headers(services: Services, outcome: Outcome) -> dict[str, str]:
-    """A replayed answer reports the log's head: waiting for it covers the first write."""
+    """A replayed answer reports the log's head: waiting for it covers the first write.
+    The causation and correlation ids are those the command's events carry (a replay's,
+    the first call's), so that a caller can find what its request recorded."""
     position = outcome.position if outcome.position is not None else services.log.head()
-    return {"ETag": f'"{outcome.version}"', "X-Log-Position": str(position)}
+    headers = {"ETag": f'"{outcome.version}"', "X-Log-Position": str(position)}
+    if outcome.ids is not None:
+        headers["X-Causation-ID"] = str(outcome.ids.event_id)
+        headers["X-Correlation-ID"] = str(outcome.ids.correlation_id)
+    return headers
 
 
 def _expected_version(request: Request[Any, Any, Any]) -> int | None:

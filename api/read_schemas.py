@@ -39,6 +39,8 @@ class QueueItem(msgspec.Struct):
     last_activity_at: str
     first_response_due: str | None
     resolution_due: str | None
+    next_response_due: str | None
+    """After a customer message awaiting an answer, when the plan sets the target."""
     sla_state: SLAState
     business_minutes_left: float | None
     """Until the earliest open due time (negative once overdue); null when none is open
@@ -61,6 +63,8 @@ class TimerItem(msgspec.Struct):
     cycle: int | None
     first_response_due: str | None
     resolution_due: str | None
+    next_response_due: str | None
+    """After a customer message awaiting an answer, when the plan sets the target."""
     sla_state: SLAState
     next_alarm: str | None
     business_minutes_left: float | None
@@ -127,6 +131,8 @@ class ReportRow(msgspec.Struct):
     closed: int
     sla_breaches: int
     sla_met: int
+    next_response_breaches: int
+    next_response_met: int
     first_response_minutes_p50: float | None
     first_response_minutes_p90: float | None
     resolution_minutes_p50: float | None

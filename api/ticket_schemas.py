@@ -97,6 +97,9 @@ class SLAView(msgspec.Struct):
     cycle: int | None = None
     first_response_due: str | None = None
     resolution_due: str | None = None
+    next_response_due: str | None = None
+    """The current next-response target's (after a customer message), once the plan
+    sets one; its verdicts are SLAMet, SLABreached and SLAWarning in the history."""
     paused: bool = False
     state: SLAState = SLAState.NONE
     breaches: list[BreachView] = msgspec.field(default_factory=list)

@@ -7,6 +7,7 @@ from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
 from projections.plain import plain
+from projections.sla_clock import due
 from readside.event_log import Positioned
 
 from .ticket_schemas import (
@@ -56,14 +57,13 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
 def sla_view(clock: SLAClock | None) -> SLAView:
     if clock is None:
         return SLAView()
-    first = clock.deadline(Target.FIRST_RESPONSE)
-    resolution = clock.deadline(Target.RESOLUTION)
     return SLAView(
         plan_id=clock.terms.plan_id,
         plan_version=clock.terms.plan_version,
         cycle=clock.cycle,
-        first_response_due=None if first is None else rfc3339(first.due),
-        resolution_due=None if resolution is None else rfc3339(resolution.due),
+        first_response_due=due(clock, Target.FIRST_RESPONSE),
+        resolution_due=due(clock, Target.RESOLUTION),
+        next_response_due=due(clock, Target.NEXT_RESPONSE),
         paused=clock.paused_since is not None,
         state=state(clock),
         breaches=[

@@ -15,7 +15,7 @@ from eventsourcing.domain import Aggregate
 
 from .addresses import mailbox
 from .recorded import Recorded, who
-from .values import Effect, Origin, Role
+from .values import Cause, Effect, Origin, Role
 
 _NAMESPACE = UUID("3f1c8f0e-7c59-4a39-9d0c-5a1d8a6f2b10")
 
@@ -148,6 +148,8 @@ class IdempotencyRecord(Aggregate):
     effect: Effect
     resource_id: UUID
     resource_version: int
+    first_call: Cause
+    """The first call's causation and correlation ids, which a replay answers too."""
 
     def __init__(self) -> None:
         """State is set by `Remembered.apply`."""
@@ -173,6 +175,7 @@ class IdempotencyRecord(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.fingerprint = self.fingerprint
+            aggregate.first_call = Cause(self.causation_id, self.correlation_id)
             aggregate.effect = self.effect
             aggregate.resource_id = self.resource_id
             aggregate.resource_version = self.resource_version

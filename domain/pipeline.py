@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from .errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound, StaleVersion
 from .indexes import IdempotencyRecord
-from .values import Effect, Origin
+from .values import Cause, Effect, Origin
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -69,6 +69,9 @@ class Outcome:
     replayed: bool = False
     aggregate: Aggregate | None = None
     """The saved aggregate itself, so that the answer needs no second read."""
+    ids: Cause | None = None
+    """The causation id (as `event_id`) and correlation id the command's events carry;
+    a replay's are the first call's."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,8 @@ class CommandPipeline(Application[UUID]):
         except IntegrityError:
             return None
         position = max((r.notification.id for r in recordings), default=None)
-        return Outcome(subject.id, subject.version, position, effect, aggregate=subject)
+        ids = Cause(intent.origin.causation_id, intent.origin.correlation_id)
+        return Outcome(subject.id, subject.version, position, effect, aggregate=subject, ids=ids)
 
     def _replay(self, intent: Intent) -> Outcome | None:
         if intent.idempotency is None:
@@ -171,7 +175,12 @@ class CommandPipeline(Application[UUID]):
         if record.fingerprint != intent.idempotency.fingerprint:
             raise IdempotencyKeyReused("this Idempotency-Key was used with another request")
         return Outcome(
-            record.resource_id, record.resource_version, None, record.effect, replayed=True
+            record.resource_id,
+            record.resource_version,
+            None,
+            record.effect,
+            replayed=True,
+            ids=record.first_call,
         )
 
     @staticmethod

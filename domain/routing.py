@@ -69,6 +69,7 @@ class Routing(CommandPipeline):
             warn_at_percent=terms.warn_at_percent,
             pause_statuses=terms.pause_statuses,
             calendar=calendar,
+            next_response_minutes=terms.next_response_minutes,
         )
 
     def hypothetical_terms(
@@ -87,4 +88,5 @@ class Routing(CommandPipeline):
             warn_at_percent=plan.warn_at_percent,
             pause_statuses=plan.pause_statuses,
             calendar=calendar,
+            next_response_minutes=plan.next_response_minutes,
         )

@@ -1,27 +1,39 @@
 """The SLA clock of one ticket: targets, due times, pauses, and what is due when.
 
 Pure values and functions; the Ticket records the timeline as events (SLAStarted,
-SLAPaused, SLAResumed, SLAWarning, SLABreached, SLAMet) and keeps an `SLAClock`.
+SLATargetStarted, SLAPaused, SLAResumed, SLAWarning, SLABreached, SLAMet) and keeps an
+`SLAClock`.
+
+Three targets: the first response (from opening), the resolution (per cycle), and,
+when the plan sets one, the next response: due after each customer message that waits
+for an answer, met by the next public staff reply.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
 from .business_time import add_business_minutes, business_minutes_between
 from .calendar import BusinessCalendar
-from .values import Status
+from .chain import ADDED_LATER
+from .values import Cause, Status
 
 
 class Target(StrEnum):
     FIRST_RESPONSE = "first_response"
     RESOLUTION = "resolution"
+    NEXT_RESPONSE = "next_response"
 
 
 BOTH = (Target.FIRST_RESPONSE, Target.RESOLUTION)
+"""What a new ticket's clock starts with."""
+RESPONSES = (Target.FIRST_RESPONSE, Target.NEXT_RESPONSE)
+"""What a public staff reply answers."""
+EVERY = (*BOTH, Target.NEXT_RESPONSE)
+"""What resolving or closing settles."""
 
 
 class SLAState(StrEnum):
@@ -45,10 +57,14 @@ class SLATerms:
     warn_at_percent: int
     pause_statuses: tuple[Status, ...]
     calendar: BusinessCalendar | None
+    next_response_minutes: int | None = field(default=None, metadata=ADDED_LATER)
+    """None: the plan sets no next-response target (and terms recorded before it existed)."""
 
-    def minutes(self, target: Target) -> int:
+    def minutes(self, target: Target) -> int | None:
         if target is Target.FIRST_RESPONSE:
             return self.first_response_minutes
+        if target is Target.NEXT_RESPONSE:
+            return self.next_response_minutes
         return self.resolution_minutes
 
 
@@ -83,6 +99,8 @@ class SLAClock:
     paused_since: datetime | None = None
     breaches: tuple[Breach, ...] = ()
     """Every breach of every cycle so far: a new cycle keeps the history."""
+    started_by: tuple[tuple[Target, Cause], ...] = ()
+    """The event that started each target's clock: what a warning or breach answers."""
 
     def deadline(self, target: Target) -> Deadline | None:
         return next((d for d in self.deadlines if d.target is target), None)
@@ -99,14 +117,29 @@ class SLAClock:
     def pauses_in(self, status: Status) -> bool:
         return status in self.terms.pause_statuses
 
+    def cause(self, target: Target) -> Cause | None:
+        return next((c for t, c in self.started_by if t is target), None)
+
+    def started(self, deadline: Deadline, cause: Cause) -> SLAClock:
+        """The clock with `deadline` in place of its target's earlier one, if any."""
+        target = deadline.target
+        return replace(
+            self,
+            deadlines=(*(d for d in self.deadlines if d.target is not target), deadline),
+            started_by=(*((t, c) for t, c in self.started_by if t is not target), (target, cause)),
+        )
+
 
 def deadlines(
     terms: SLATerms, start: datetime, targets: tuple[Target, ...]
 ) -> tuple[Deadline, ...]:
-    """Due and warning times for targets whose clock starts at `start`."""
+    """Due and warning times for targets whose clock starts at `start` (a target the
+    terms do not set has none)."""
     found = []
     for target in targets:
         minutes = terms.minutes(target)
+        if minutes is None:
+            continue
         found.append(
             Deadline(
                 target=target,
@@ -148,6 +181,14 @@ def finished(clock: SLAClock | None, targets: tuple[Target, ...]) -> SLAClock | 
         if clock is not None:
             clock = clock.with_deadline(target, done=True)
     return clock
+
+
+def alarm_cause(clock: SLAClock | None, now: datetime) -> Cause | None:
+    """The event that started the clock of the first alarm due at `now`: the cause of
+    the SLA worker's check."""
+    if clock is None:
+        return None
+    return next((clock.cause(d.target) for d, _ in alarms(clock, now)), None)
 
 
 def alarms(clock: SLAClock, now: datetime) -> list[tuple[Deadline, bool]]:

@@ -8,24 +8,43 @@ from typing import Any
 
 from .sla import Breach, Deadline, SLAClock, SLATerms, Target
 from .ticket_events import TicketEvent
+from .values import Cause
 
 
 class SLAStarted(TicketEvent):
     """The plan version and due times the ticket now runs under (cycle 2 and on:
-    after reopening)."""
+    after reopening). Version 2: the terms carry the plan's next-response target."""
 
+    class_version = 2
     cycle: int
     terms: SLATerms
     deadlines: tuple[Deadline, ...]
 
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["terms"]["next_response_minutes"] = None
+
     def apply(self, aggregate: Any) -> None:
         before = aggregate.sla
+        cause = Cause(self.event_id, self.correlation_id)
         aggregate.sla = SLAClock(
             self.terms,
             self.cycle,
             self.deadlines,
             breaches=() if before is None else before.breaches,
+            started_by=tuple((d.target, cause) for d in self.deadlines),
         )
+
+
+class SLATargetStarted(TicketEvent):
+    """One target's clock starts within the cycle: the next response, when a customer
+    message waits for an answer. It replaces that target's earlier deadline."""
+
+    deadline: Deadline
+
+    def apply(self, aggregate: Any) -> None:
+        cause = Cause(self.event_id, self.correlation_id)
+        aggregate.sla = aggregate.sla.started(self.deadline, cause)
 
 
 class SLAPaused(TicketEvent):

@@ -13,11 +13,12 @@ from .errors import InvalidInput, InvalidTransition
 from .lifecycle import CUSTOMER_CLOSABLE, Command, require_allowed, require_move
 from .policy import BODY_MAX, SUBJECT_MAX, require_printable, require_text
 from .recorded import ShallowCopied, who
-from .sla import BOTH, SLAClock, SLATerms, Target, finished
+from .sla import BOTH, EVERY, RESPONSES, SLAClock, SLATerms, finished
 from .ticket_events import TicketEvent
 from .ticket_sla import Change
 from .values import (
     AssignReason,
+    Cause,
     Message,
     MessageKind,
     Origin,
@@ -45,12 +46,21 @@ class Ticket(ShallowCopied, Aggregate):
     review: Review | None
     sla: SLAClock | None
     closed_at: datetime | None
+    resolved_by: Cause | None
+    """The newest resolution, as the cause of the automatic close it may lead to."""
     head_hash: str
     chained: ClassVar[bool] = True
     """Whether its events are chained; only a what-if copy, never saved, goes without."""
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
+
+    class_version = 2
+    """2: `resolved_by` (None in older snapshots)."""
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["resolved_by"] = None
 
     Event: TypeAlias = TicketEvent
 
@@ -79,6 +89,7 @@ class Ticket(ShallowCopied, Aggregate):
             ticket.review = None
             ticket.sla = None
             ticket.closed_at = None
+            ticket.resolved_by = None
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -114,7 +125,7 @@ class Ticket(ShallowCopied, Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.REPLY))
             if self.actor_role is not Role.CUSTOMER:
-                aggregate.sla = finished(aggregate.sla, (Target.FIRST_RESPONSE,))
+                aggregate.sla = finished(aggregate.sla, RESPONSES)
 
     class NoteAdded(Event):
         """An internal message; deliberately not a kind of `Replied`, so that
@@ -144,7 +155,8 @@ class Ticket(ShallowCopied, Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.RESOLVED
             aggregate.resolution = self.resolution
-            aggregate.sla = finished(aggregate.sla, BOTH)
+            aggregate.resolved_by = Cause(self.event_id, self.correlation_id)
+            aggregate.sla = finished(aggregate.sla, EVERY)
 
     class Closed(Event):
         reason: str
@@ -152,7 +164,7 @@ class Ticket(ShallowCopied, Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.CLOSED
             aggregate.closed_at = self.timestamp
-            aggregate.sla = finished(aggregate.sla, BOTH)
+            aggregate.sla = finished(aggregate.sla, EVERY)
 
     class Reopened(Event):
         reason: str
@@ -169,6 +181,7 @@ class Ticket(ShallowCopied, Aggregate):
             aggregate.review = Review(self.rating, self.comment, self.timestamp)
 
     SLAStarted: TypeAlias = sla_events.SLAStarted
+    SLATargetStarted: TypeAlias = sla_events.SLATargetStarted
     SLAPaused: TypeAlias = sla_events.SLAPaused
     SLAResumed: TypeAlias = sla_events.SLAResumed
     SLAWarning: TypeAlias = sla_events.SLAWarning
@@ -228,19 +241,21 @@ class Ticket(ShallowCopied, Aggregate):
         self._record_all(ticket_sla.switch_plan(self.sla, sla, origin.at, self.status), origin)
 
     def reply(self, message_id: UUID, body: str, origin: Origin) -> None:
-        """A customer's reply also wakes the ticket: awaiting → in progress, resolved → open."""
+        """A customer's reply also wakes the ticket (awaiting → in progress, resolved →
+        open) and then starts the next-response clock; a staff reply answers it."""
         require_allowed(Command.REPLY, self.status)
         require_text("body", body, BODY_MAX)
         replied: Change = (self.Replied, {"message_id": message_id, "body": body})
         if not origin.actor.is_customer:
-            first = (Target.FIRST_RESPONSE,)
-            self._record_all(ticket_sla.satisfying(self.sla, first, origin.at, replied), origin)
+            answered = ticket_sla.satisfying(self.sla, RESPONSES, origin.at, replied)
+            self._record_all(answered, origin)
             return
         self._record_all([replied], origin)
         if self.status is Status.AWAITING_CUSTOMER:
             self._move(Status.IN_PROGRESS, origin)
         elif self.status is Status.RESOLVED:
             self._reopen("customer replied", origin)
+        self._record_all(ticket_sla.await_answer(self.sla, origin.at), origin)
 
     def add_note(self, message_id: UUID, body: str, origin: Origin) -> None:
         require_allowed(Command.NOTE, self.status)
@@ -318,7 +333,7 @@ class Ticket(ShallowCopied, Aggregate):
         """Resolving or closing: a paused clock resumes first, so that the verdicts count
         the time before the pause only."""
         self._record_all(ticket_sla.resume(self.sla, origin.at), origin)
-        self._record_all(ticket_sla.satisfying(self.sla, BOTH, origin.at, act), origin)
+        self._record_all(ticket_sla.satisfying(self.sla, EVERY, origin.at, act), origin)
 
     def _move(self, status: Status, origin: Origin) -> None:
         before = self.status

@@ -7,8 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .sla import BOTH, SLAClock, SLATerms, Target, alarms, deadlines, resumed
-from .sla_events import SLABreached, SLAMet, SLAPaused, SLAResumed, SLAStarted, SLAWarning
+from .sla import BOTH, RESPONSES, SLAClock, SLATerms, Target, alarms, deadlines, resumed
+from .sla_events import (
+    SLABreached,
+    SLAMet,
+    SLAPaused,
+    SLAResumed,
+    SLAStarted,
+    SLATargetStarted,
+    SLAWarning,
+)
 from .ticket_events import TicketEvent
 from .values import Status
 
@@ -65,6 +73,17 @@ def satisfying(
         act,
         *((SLAMet, {"target": d.target}) for d in in_time),
     ]
+
+
+def await_answer(clock: SLAClock | None, at: datetime) -> list[Change]:
+    """A customer message starts the next-response target, unless the plan sets none or
+    an answer is awaited already (the first response, or an earlier message's: the
+    oldest unanswered message sets the due time). On a paused clock it starts from the
+    pause, so that it resumes with all its business minutes left."""
+    if clock is None or any(d.target in RESPONSES and not d.done for d in clock.deadlines):
+        return []
+    found = deadlines(clock.terms, clock.paused_since or at, (Target.NEXT_RESPONSE,))
+    return [(SLATargetStarted, {"deadline": d}) for d in found]
 
 
 def restart_resolution(clock: SLAClock | None, at: datetime, status: Status) -> list[Change]:

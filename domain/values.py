@@ -90,6 +90,15 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """An event as the cause of a later command: its id (the command's causation id)
+    and its correlation id (which the command carries on)."""
+
+    event_id: UUID
+    correlation_id: UUID
+
+
+@dataclass(frozen=True)
 class Message:
     """A reply (seen by the customer) or an internal note (staff only)."""
 

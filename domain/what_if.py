@@ -37,7 +37,9 @@ SETTLING: dict[Target, tuple[type[TicketEvent], ...]] = {
     Target.FIRST_RESPONSE: (Ticket.Replied, Ticket.Resolved, Ticket.Closed),
     Target.RESOLUTION: (Ticket.Resolved, Ticket.Closed),
 }
-"""The acts that end a target's clock (a first response also by a staff reply)."""
+"""The acts that end a target's clock (a first response also by a staff reply), for the
+minutes it took. A next response runs in rounds, one per customer message, so it has
+verdicts (a breach in any round counts) but no one time to settle."""
 
 WORKER = Actor(UUID(int=0), Role.SYSTEM)
 """The replayed SLA worker (its events are never saved, so any system actor does)."""
@@ -108,10 +110,11 @@ def outcome(events: Sequence[Any], terms: SLATerms | None) -> Outcome:
         return {}
     created_at = events[0].timestamp
     found: Outcome = {}
-    for target, acts in SETTLING.items():
+    for target in _targets(terms):
+        acts = SETTLING.get(target, ())
         breached = any(isinstance(e, SLABreached) and e.target is target for e in events)
         met = any(isinstance(e, SLAMet) and e.target is target for e in events)
-        settled = next((e for e in events if _settles(e, acts)), None)
+        settled = next((e for e in events if _settles(e, acts)), None) if acts else None
         verdict = Verdict.BREACHED if breached else Verdict.MET if met else Verdict.OPEN
         minutes = (
             None
@@ -120,6 +123,11 @@ def outcome(events: Sequence[Any], terms: SLATerms | None) -> Outcome:
         )
         found[target] = TargetOutcome(verdict, minutes)
     return found
+
+
+def _targets(terms: SLATerms) -> tuple[Target, ...]:
+    """The targets the terms set (a next response only when the plan has one)."""
+    return tuple(t for t in Target if terms.minutes(t) is not None)
 
 
 def _settles(event: Any, acts: tuple[type[TicketEvent], ...]) -> bool:

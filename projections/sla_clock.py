@@ -14,14 +14,23 @@ from typing import Any
 import msgspec
 
 from domain.business_time import business_minutes_between
-from domain.sla import BOTH, SLAClock, Target, finished, next_alarm, state
-from domain.sla_events import SLABreached, SLAMet, SLAPaused, SLAResumed, SLAStarted, SLAWarning
+from domain.sla import EVERY, RESPONSES, SLAClock, Target, finished, next_alarm, state
+from domain.sla_events import (
+    SLABreached,
+    SLAMet,
+    SLAPaused,
+    SLAResumed,
+    SLAStarted,
+    SLATargetStarted,
+    SLAWarning,
+)
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
 
 SLA_EVENTS: tuple[type[Any], ...] = (
     SLAStarted,
+    SLATargetStarted,
     SLAPaused,
     SLAResumed,
     SLAWarning,
@@ -50,9 +59,9 @@ def evolve(clock: SLAClock | None, event: Any) -> SLAClock | None:
         event.apply(holder)
         return holder.sla
     if isinstance(event, Ticket.Replied) and event.actor_role is not Role.CUSTOMER:
-        return finished(clock, (Target.FIRST_RESPONSE,))
+        return finished(clock, RESPONSES)
     if isinstance(event, (Ticket.Resolved, Ticket.Closed)):
-        return finished(clock, BOTH)
+        return finished(clock, EVERY)
     return clock
 
 
@@ -66,18 +75,21 @@ def dump(clock: SLAClock | None) -> str | None:
 
 def columns(clock: SLAClock | None) -> dict[str, Any]:
     """What the rows show of a clock: due times, the state, what to sort and wake on."""
-    first = None if clock is None else clock.deadline(Target.FIRST_RESPONSE)
-    resolution = None if clock is None else clock.deadline(Target.RESOLUTION)
     pending = [] if clock is None else [d.due for d in clock.deadlines if not d.done]
     alarm = next_alarm(clock)
     return {
-        "first_response_due": None if first is None else rfc3339(first.due),
-        "resolution_due": None if resolution is None else rfc3339(resolution.due),
+        **{f"{target}_due": due(clock, target) for target in Target},
         "due_sort": rfc3339(min(pending)) if pending else NOT_DUE,
         "sla_state": state(clock).value,
         "next_alarm": None if alarm is None else rfc3339(alarm),
         "sla_clock": dump(clock),
     }
+
+
+def due(clock: SLAClock | None, target: Target) -> str | None:
+    """The target's due time in this cycle (kept once met or breached), or None."""
+    found = None if clock is None else clock.deadline(target)
+    return None if found is None else rfc3339(found.due)
 
 
 def minutes_left(clock: SLAClock | None, now: datetime) -> float | None:

@@ -132,8 +132,10 @@ TERMS = SLATerms(
     warn_at_percent=50,
     pause_statuses=(Status.AWAITING_CUSTOMER,),
     calendar=ROUND_THE_CLOCK,
+    next_response_minutes=60,
 )
-"""First response in 30 minutes, resolution in 2 hours, warnings at half time."""
+"""First response in 30 minutes, resolution in 2 hours, next response in an hour,
+warnings at half time."""
 
 
 def full_story() -> list[Ticket.Event]:

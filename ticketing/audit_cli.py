@@ -1,12 +1,18 @@
-"""`ticketing audit verify [TICKET_ID]`: recompute hash chains, non-zero exit on tampering."""
+"""`ticketing audit verify [TICKET_ID]`: recompute hash chains, non-zero exit on tampering;
+`ticketing audit checkpoint [-o FILE]` signs every stream's head; `ticketing audit verify
+--checkpoint FILE` proves nothing recorded before the checkpoint changed."""
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, datetime
+from typing import TextIO
 from uuid import UUID
 
 from domain.ticket import Ticket
 from projections.audit.queries import digest_at
+from readside import checkpoint
 from readside.event_log import EventLog
 from readside.verification import verify_ticket
 from wiring.config import Settings
@@ -41,3 +47,45 @@ def verify_command(settings: Settings, ticket_id: str | None) -> int:
     finally:
         views.close()
         helpdesk.close()
+
+
+def checkpoint_command(settings: Settings, output: str | None) -> int:
+    """Writes the file only once the checkpoint is signed: a missing key leaves none."""
+    key = checkpoint.private_key(settings.audit_key_file)
+    helpdesk = open_helpdesk(settings)
+    try:
+        taken = checkpoint.take(helpdesk.recorder, key, datetime.now(UTC))
+    finally:
+        helpdesk.close()
+    if output is None:
+        _write(taken, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8") as out:
+            _write(taken, out)
+    streams = len(taken["streams"])
+    print(f"checkpoint at position {taken['position']}: {streams} streams", file=sys.stderr)
+    return 0
+
+
+def verify_checkpoint_command(settings: Settings, path: str) -> int:
+    key = checkpoint.public_key(settings.audit_key_file)
+    try:
+        with open(path, encoding="utf-8") as f:
+            signed = json.load(f)
+    except (OSError, ValueError) as e:
+        raise checkpoint.CheckpointError(f"cannot read the checkpoint {path}: {e}") from e
+    helpdesk = open_helpdesk(settings)
+    try:
+        report = checkpoint.verify(helpdesk.recorder, signed, key)
+    finally:
+        helpdesk.close()
+    for problem in report.problems:
+        print(f"TAMPERED {problem}")
+    intact = "intact" if report.ok else "CHANGED"
+    print(f"{report.streams} streams up to position {report.position}: {intact}")
+    return 0 if report.ok else 1
+
+
+def _write(taken: dict[str, object], out: TextIO) -> None:
+    json.dump(taken, out, indent=1, sort_keys=True)
+    out.write("\n")

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="recompute hash chains")
     verify.add_argument("ticket_id", nargs="?")
+    verify.add_argument("--checkpoint", help="prove nothing before this checkpoint changed")
+    taking = audit_commands.add_parser("checkpoint", help="sign every stream's head")
+    taking.add_argument("-o", "--output", help="file to write (default: standard output)")
     what_if = commands.add_parser("what-if", help="past traffic under other rules")
     what_if_commands = what_if.add_subparsers(dest="what_if_command", required=True)
     sla = what_if_commands.add_parser("sla", help="a period's tickets under another SLA plan")
@@ -96,13 +99,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return what_if_command(settings, args.plan, args.since, args.until, args.department)
         if args.command == "audit":
-            from .audit_cli import verify_command
-
-            return verify_command(settings, args.ticket_id)
+            return _audit(settings, args)
     except ConfigError as e:
         print(f"ticketing: {e}", file=sys.stderr)
         return 2
     return 2
+
+
+def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    from readside.checkpoint import CheckpointError
+
+    from .audit_cli import checkpoint_command, verify_checkpoint_command, verify_command
+
+    try:
+        if args.audit_command == "checkpoint":
+            return checkpoint_command(settings, args.output)
+        if args.checkpoint:
+            return verify_checkpoint_command(settings, args.checkpoint)
+        return verify_command(settings, args.ticket_id)
+    except CheckpointError as e:
+        print(f"ticketing: {e}", file=sys.stderr)
+        return 2
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:

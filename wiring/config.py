@@ -29,6 +29,8 @@ class Settings:
     5 s; tests inject less)."""
     read_waiters_per_caller: int = 8
     """How many reads of one caller may wait for a projection at once (beyond: 429)."""
+    audit_key_file: str | None = None
+    """The Ed25519 key (PEM) that signs audit checkpoints; a public key verifies only."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +45,7 @@ class Settings:
             else workers.lower() in ("1", "true", "yes", "on"),
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
+            audit_key_file=env.get("TICKETING_AUDIT_KEY_FILE") or None,
         )
 
     @property

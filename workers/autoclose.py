@@ -1,5 +1,6 @@
 """The auto-closer: a ticket resolved for its department's `auto_close_days` without the
-customer coming back is closed with reason `auto`."""
+customer coming back is closed with reason `auto`, caused by the resolution and carrying
+on its correlation."""
 
 from __future__ import annotations
 
@@ -43,14 +44,22 @@ class AutoCloser:
             limit = days[department_id]
             if limit is None or datetime.fromisoformat(resolved_at) > now - timedelta(days=limit):
                 continue
-            origin = Origin(AUTO_CLOSER, now, uuid4(), uuid4())
             key = Idempotency(f"auto-close:{ticket_id}:{resolved_at}", "auto-close")
             try:
+                origin = self._origin(UUID(ticket_id), now)
                 self.helpdesk.close_ticket(UUID(ticket_id), Intent(origin, idempotency=key))
                 closed += 1
             except DomainError as e:
                 _log.info("auto-close of %s refused: %s", ticket_id, e)
         return closed
+
+    def _origin(self, ticket_id: UUID, now: datetime) -> Origin:
+        """Fresh ids only for a ticket resolved before tickets kept their resolution's
+        cause (an older snapshot)."""
+        cause = self.helpdesk.ticket(ticket_id, AUTO_CLOSER).resolved_by
+        if cause is None:
+            return Origin(AUTO_CLOSER, now, uuid4(), uuid4())
+        return Origin(AUTO_CLOSER, now, cause.correlation_id, cause.event_id)
 
     def _days(self, department_id: str | None) -> int | None:
         if department_id is None:

@@ -31,6 +31,7 @@ TICKETS = Table(
         "last_activity_at": "TEXT NOT NULL",
         "first_response_due": "TEXT",
         "resolution_due": "TEXT",
+        "next_response_due": "TEXT",
         "due_sort": "TEXT NOT NULL",
         "sla_state": "TEXT NOT NULL",
         "sla_clock": "TEXT",
@@ -116,7 +117,8 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 3
+    version = 4
+    """4: the next-response due time."""
     tables = (TICKETS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

@@ -53,6 +53,7 @@ ITEM_COLUMNS = (
     "last_activity_at",
     "first_response_due",
     "resolution_due",
+    "next_response_due",
     "sla_state",
     "sla_clock",
 )

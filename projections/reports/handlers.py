@@ -15,6 +15,7 @@ import msgspec
 
 from domain.business_time import business_minutes_between
 from domain.calendar import BusinessCalendar
+from domain.sla import Target
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
@@ -29,6 +30,8 @@ COUNTS = (
     "closed",
     "sla_breaches",
     "sla_met",
+    "next_response_breaches",
+    "next_response_met",
 )
 
 TICKETS = Table(
@@ -137,6 +140,19 @@ def _duration(
         )
 
 
+def _verdict(
+    batch: Batch,
+    event: Ticket.SLABreached | Ticket.SLAMet,
+    groups: list[tuple[str, str]],
+    kind: str,
+) -> None:
+    """Every verdict counts in the SLA's totals; the next response's also on its own,
+    as it is judged after each customer message rather than once per cycle."""
+    _count(batch, event.timestamp, groups, f"sla_{kind}")
+    if event.target is Target.NEXT_RESPONSE:
+        _count(batch, event.timestamp, groups, f"next_response_{kind}")
+
+
 def created(batch: Batch, event: Ticket.Created, _: int) -> None:
     at = rfc3339(event.timestamp)
     row = {
@@ -181,9 +197,9 @@ def changed(batch: Batch, event: Any, _: int) -> None:
     elif isinstance(event, Ticket.Closed):
         _count(batch, event.timestamp, groups, "closed")
     elif isinstance(event, Ticket.SLABreached):
-        _count(batch, event.timestamp, groups, "sla_breaches")
+        _verdict(batch, event, groups, "breaches")
     elif isinstance(event, Ticket.SLAMet):
-        _count(batch, event.timestamp, groups, "sla_met")
+        _verdict(batch, event, groups, "met")
     elif isinstance(event, Ticket.Reviewed):
         _count(batch, event.timestamp, groups, "csat_sum", event.rating)
         _count(batch, event.timestamp, groups, "csat_count")
@@ -195,7 +211,8 @@ class ReportsProjection(Projection):
     """Bump `version` to ship a changed report rule: the reports then rebuild from the log."""
 
     name = "reports"
-    version = 4
+    version = 5
+    """4: next-response verdicts counted on their own; 5: ticket rows indexed by opening."""
     tables = (TICKETS, DAILY, DURATIONS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

@@ -21,6 +21,7 @@ TIMERS = Table(
         "cycle": "INTEGER",
         "first_response_due": "TEXT",
         "resolution_due": "TEXT",
+        "next_response_due": "TEXT",
         "due_sort": "TEXT NOT NULL",
         "sla_state": "TEXT NOT NULL",
         "next_alarm": "TEXT",
@@ -90,8 +91,9 @@ def _clock_columns(clock: Any) -> dict[str, Any]:
 
 class TimersProjection(Projection):
     name = "timers"
-    version = 2
-    """2: the assignee, so that agents see only the timers of tickets they may read."""
+    version = 3
+    """2: the assignee, so that agents see only the timers of tickets they may read.
+    3: the next-response due time."""
     tables = (TIMERS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

@@ -25,6 +25,7 @@ COLUMNS = (
     "cycle",
     "first_response_due",
     "resolution_due",
+    "next_response_due",
     "sla_state",
     "next_alarm",
     "sla_clock",

@@ -82,6 +82,7 @@ def test_a_new_ticket_starts_its_sla_clock_on_track(
         "cycle": 1,
         "first_response_due": FIRST_RESPONSE_DUE,
         "resolution_due": RESOLUTION_DUE,
+        "next_response_due": None,
         "paused": False,
         "state": "on_track",
         "breaches": [],

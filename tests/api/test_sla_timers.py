@@ -41,6 +41,7 @@ TIMER_FIELDS = {
     "cycle",
     "first_response_due",
     "resolution_due",
+    "next_response_due",
     "sla_state",
     "next_alarm",
     "business_minutes_left",

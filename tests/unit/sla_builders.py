@@ -29,6 +29,7 @@ WORKER = Actor(UUID("5157e000-0000-4000-8000-000000000001"), Role.SYSTEM)
 """The SLA clock worker."""
 
 FIRST_RESPONSE, RESOLUTION = Target.FIRST_RESPONSE, Target.RESOLUTION
+NEXT_RESPONSE = Target.NEXT_RESPONSE
 MONDAY = berlin(2026, 3, 2, 10, 0)
 """An office hour: Monday 2 March 2026, 10:00 in Berlin (CET, no clock change near)."""
 
@@ -40,16 +41,20 @@ def terms(
     plan_version: int = 3,
     first_response: int = 60,
     resolution: int = 480,
+    next_response: int | None = None,
+    pause_statuses: tuple[Status, ...] = (Status.AWAITING_CUSTOMER,),
 ) -> SLATerms:
-    """An hour to first response, eight business hours to resolution, warning at 80%."""
+    """An hour to first response, eight business hours to resolution, warning at 80%
+    (and no next-response target unless asked for)."""
     return SLATerms(
         plan_id=plan_id,
         plan_version=plan_version,
         first_response_minutes=first_response,
         resolution_minutes=resolution,
         warn_at_percent=80,
-        pause_statuses=(Status.AWAITING_CUSTOMER,),
+        pause_statuses=pause_statuses,
         calendar=calendar,
+        next_response_minutes=next_response,
     )
 
 

@@ -69,6 +69,7 @@ def test_a_created_ticket_is_an_open_unassigned_row_due_never():
         "last_activity_at": rfc3339(START),
         "first_response_due": None,
         "resolution_due": None,
+        "next_response_due": None,
         "due_sort": NOT_DUE,
         "sla_state": "none",
         "sla_clock": None,
