@@ -16,6 +16,8 @@ from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Actor, Effect, Origin
 from wiring.services import Services
 
+from .metrics import note
+
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -40,7 +42,9 @@ def status_of(outcome: Outcome) -> int:
 
 
 def answer_headers(services: Services, outcome: Outcome) -> dict[str, str]:
-    """A replayed answer reports the log's head: waiting for it covers the first write."""
+    """A replayed answer reports the log's head: waiting for it covers the first write.
+    Every command's answer passes here, so the command metrics learn its outcome here."""
+    note(outcome)
     position = outcome.position if outcome.position is not None else services.log.head()
     return {"ETag": f'"{outcome.version}"', "X-Log-Position": str(position)}
 
