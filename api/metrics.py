@@ -17,8 +17,16 @@ from contextvars import ContextVar
 from typing import Any
 
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    values,
+)
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from domain.pipeline import Outcome
@@ -28,6 +36,9 @@ COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 """Seconds; up to 30 s, as a read may wait that long for its projection."""
 UNROUTED = "unrouted"
+
+disable_created_metrics()  # type: ignore[no-untyped-call]
+"""The same series in both modes (multi-process mode has no `_created` samples)."""
 
 _noted: ContextVar[list[Outcome]] = ContextVar("ticketing.command_outcomes")
 
@@ -110,6 +121,9 @@ class ProcessMetrics:
 
             try:
                 await app(scope, receive, send_noting)
+            except HTTPException as e:  # refused by a middleware (401, 429): answered above
+                status[0] = e.status_code
+                raise
             finally:
                 _noted.reset(token)
                 self._observe(scope, status[0], outcomes, time.perf_counter() - started)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -94,6 +97,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    with _metrics_directory():
+        return _run_server(settings, host, port, workers)
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[None]:
+    """Where the API processes share their metrics (prometheus-client's multi-process
+    mode), holding this run's files only: the operator's `PROMETHEUS_MULTIPROC_DIR`
+    emptied of an earlier run's, or a temporary directory removed afterwards. Set before
+    any process imports the library, which picks its mode on import."""
+    chosen = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if chosen:
+        directory = Path(chosen)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    directory = Path(tempfile.mkdtemp(prefix="ticketing-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _run_server(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
     from wiring.migrate import migrate
