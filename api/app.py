@@ -23,8 +23,9 @@ from .events import event_log
 from .help_topics import HelpTopicController
 from .intent import provide_intent
 from .mail_outbox import mail_outbox
+from .metrics import ProcessMetrics
 from .openapi import SECURITY, openapi_config
-from .ops import RequestCounter, healthz, metrics_handler, readyz
+from .ops import healthz, metrics_handler, readyz
 from .problems import exception_handlers
 from .projection_status import projection_status
 from .queues import QueueController
@@ -43,9 +44,9 @@ MAX_BODY = 1024 * 1024
 
 
 def create_app(services: Services) -> Litestar:
-    counter = RequestCounter()
+    process = ProcessMetrics()
     runtime = Runtime(services)
-    reads = Reads(services)
+    reads = Reads(services, process.read_waiters)
 
     def provide_services() -> Services:
         return services
@@ -55,7 +56,7 @@ def create_app(services: Services) -> Litestar:
             Router("/", route_handlers=_behind_tokens(), security=SECURITY),
             healthz,
             readyz,
-            metrics_handler(counter, reads),
+            metrics_handler(process, services),
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -63,7 +64,7 @@ def create_app(services: Services) -> Litestar:
         },
         middleware=[
             reads.middleware,
-            counter.middleware,
+            process.middleware,
             DefineMiddleware(
                 BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS], addresses=_buckets(services)
             ),
@@ -76,7 +77,7 @@ def create_app(services: Services) -> Litestar:
         request_max_body_size=MAX_BODY,
         debug=False,
         on_startup=[lambda: _start_workers(runtime)],
-        on_shutdown=[runtime.close],
+        on_shutdown=[runtime.close, process.close],
     )
 
 

@@ -16,6 +16,8 @@ from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Actor, Effect, Origin
 from wiring.services import Services
 
+from .metrics import note
+
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -42,7 +44,9 @@ def status_of(outcome: Outcome) -> int:
 def answer_headers(services: Services, outcome: Outcome) -> dict[str, str]:
     """A replayed answer reports the log's head: waiting for it covers the first write.
     The causation and correlation ids are those the command's events carry (a replay's,
-    the first call's), so that a caller can find what its request recorded."""
+    the first call's), so that a caller can find what its request recorded. Every
+    command's answer passes here, so the command metrics learn its outcome here."""
+    note(outcome)
     position = outcome.position if outcome.position is not None else services.log.head()
     headers = {"ETag": f'"{outcome.version}"', "X-Log-Position": str(position)}
     if outcome.ids is not None:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from threading import Lock
+from collections.abc import Iterator
+from datetime import UTC
 from typing import Any
 
 import msgspec
 from litestar import MediaType, get
-from litestar.enums import ScopeType
 from litestar.exceptions import ServiceUnavailableException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import generate_latest
+from prometheus_client.core import GaugeMetricFamily
 
+from projections.reports.queries import breaches_on
+from wiring.services import Services
 from workers import outbox
 
 from .deps import ServicesDep
+from .metrics import ProcessMetrics
 from .openapi import problems
-from .waiting import Reads
 
 
 class Health(msgspec.Struct):
@@ -26,30 +28,6 @@ class Health(msgspec.Struct):
 class Ready(msgspec.Struct):
     status: str
     log_position: int
-
-
-class RequestCounter:
-    """Counts answers by method and status, for /metrics."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[tuple[str, int]] = Counter()
-        self._lock = Lock()
-
-    def middleware(self, app: ASGIApp) -> ASGIApp:
-        async def counted(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
-                await app(scope, receive, send)
-                return
-
-            async def send_counting(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    with self._lock:
-                        self.counts[(str(scope.get("method")), message["status"])] += 1
-                await send(message)
-
-            await app(scope, receive, send_counting)
-
-        return counted
 
 
 @get("/healthz", operation_id="healthz", responses=problems(public=True))
@@ -68,7 +46,55 @@ def readyz(services: ServicesDep) -> Ready:
     return Ready(status="ready", log_position=head)
 
 
-def metrics_handler(counter: RequestCounter, reads: Reads) -> Any:
+class StoreGauges:
+    """Gauges read from the store at scrape time by the process that answers: the same
+    whichever one it is, so they need no sharing between processes."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return []
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        services = self._services
+        yield GaugeMetricFamily(
+            "ticketing_log_position",
+            "The global position of the newest event.",
+            value=services.log.head(),
+        )
+        position, lag_events, lag_seconds = (
+            GaugeMetricFamily(f"ticketing_projection_{name}", text, labels=("projection",))
+            for name, text in (
+                ("position", "The last log position each projection has processed."),
+                ("lag_events", "Events each projection is behind the log."),
+                ("lag_seconds", "Seconds since the oldest event a projection has not seen."),
+            )
+        )
+        for lag in services.lags():
+            position.add_metric((lag.name,), lag.position)
+            lag_events.add_metric((lag.name,), lag.lag_events)
+            lag_seconds.add_metric((lag.name,), lag.lag_seconds)
+        yield from (position, lag_events, lag_seconds)
+        mail = GaugeMetricFamily(
+            "ticketing_mail_outbox",
+            "Mail in the outbox by state (pending, failed).",
+            labels=("state",),
+        )
+        for state, count in outbox.counts(services.views).items():
+            mail.add_metric((state,), count)
+        yield mail
+        yield GaugeMetricFamily(
+            "ticketing_sla_breaches_today",
+            "SLA breaches recorded today (UTC), from the reports read model.",
+            value=breaches_on(services.views, services.clock().astimezone(UTC).date()),
+        )
+
+
+def metrics_handler(process: ProcessMetrics, services: Services) -> Any:
+    """`/metrics` over the counters of every API process and the store's gauges."""
+    process.registry.register(StoreGauges(services))
+
     @get(
         "/metrics",
         operation_id="metrics",
@@ -76,33 +102,11 @@ def metrics_handler(counter: RequestCounter, reads: Reads) -> Any:
         sync_to_thread=True,
         responses=problems(public=True),
     )
-    def metrics(services: ServicesDep) -> str:
-        """Prometheus text: requests by method and status, reads waiting for a projection,
-        the log's head position, and the mail waiting in the outbox or set aside there as
-        failed."""
-        lines = [
-            "# HELP ticketing_http_responses_total HTTP answers by method and status.",
-            "# TYPE ticketing_http_responses_total counter",
-        ]
-        for (method, status), count in sorted(counter.counts.items()):
-            lines.append(
-                f'ticketing_http_responses_total{{method="{method}",status="{status}"}} {count}'
-            )
-        lines += [
-            "# HELP ticketing_read_waiters Reads waiting for a projection (min_position).",
-            "# TYPE ticketing_read_waiters gauge",
-            *(
-                f'ticketing_read_waiters{{projection="{name}"}} {count}'
-                for name, count in sorted(reads.waiting.items())
-            ),
-            "# HELP ticketing_log_position The global position of the newest event.",
-            "# TYPE ticketing_log_position gauge",
-            f"ticketing_log_position {services.log.head()}",
-            "# HELP ticketing_mail_outbox Mail in the outbox by state (pending, failed).",
-            "# TYPE ticketing_mail_outbox gauge",
-        ]
-        for state, count in outbox.counts(services.views).items():
-            lines.append(f'ticketing_mail_outbox{{state="{state}"}} {count}')
-        return "\n".join(lines) + "\n"
+    def metrics() -> str:
+        """Prometheus text: answers by method and status, latency histograms by route,
+        command outcomes, reads waiting for a projection, the log's head, each
+        projection's position and lag, the mail in the outbox by state and today's SLA
+        breaches."""
+        return generate_latest(process.registry).decode()
 
     return metrics

@@ -24,6 +24,7 @@ import anyio.to_thread
 from litestar import Request
 from litestar.exceptions import ServiceUnavailableException, TooManyRequestsException
 from litestar.types import ASGIApp, Receive, Scope, Send
+from prometheus_client import Gauge
 
 from domain.errors import InvalidInput
 from projections.base import Projection
@@ -80,12 +81,12 @@ class Progress:
 class Reads:
     """What the projection reads share: the progress they wait on and who is waiting."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, waiters: Gauge) -> None:
         self._head = services.log.head
         self._wait_seconds = services.settings.read_wait_seconds
         self._per_caller = services.settings.read_waiters_per_caller
         self.progress = Progress(services.views.position)
-        self.waiting: Counter[str] = Counter()
+        self._waiters = waiters
         """Reads waiting now, by projection (for /metrics)."""
         self._by_caller: Counter[Any] = Counter()
         self._known_head = 0
@@ -112,7 +113,7 @@ class Reads:
                 headers={"Retry-After": "1"},
             )
         self._by_caller[caller] += 1
-        self.waiting[projection.name] += 1
+        self._waiters.labels(projection.name).inc()
         try:
             await self._within_head(position)
             arrived = request.scope.get("state", {}).get(ARRIVED, time.monotonic())
@@ -123,7 +124,7 @@ class Reads:
                     headers={"Retry-After": "1"},
                 )
         finally:
-            self.waiting[projection.name] -= 1
+            self._waiters.labels(projection.name).dec()
             self._by_caller[caller] -= 1
             if not self._by_caller[caller]:
                 del self._by_caller[caller]

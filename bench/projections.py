@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.pipeline import Intent
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
+from ticketing.progress import Bar
 from wiring.config import Settings
 from wiring.migrate import migrate
 from wiring.runtime import Runtime
@@ -77,11 +78,10 @@ def story(n: int) -> Ticket:
 def write_log(services: Services, events: int) -> float:
     started = time.perf_counter()
     tickets = events // 100
-    for first in range(0, tickets, 10):
-        services.helpdesk.save(*(story(n) for n in range(first, min(first + 10, tickets))))
-        if first % 200 == 0:
-            print(f"\r  wrote {first * 100:,} events", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+    with Bar("wrote", tickets * 100, "events") as bar:
+        for first in range(0, tickets, 10):
+            services.helpdesk.save(*(story(n) for n in range(first, min(first + 10, tickets))))
+            bar.to(min(first + 10, tickets) * 100)
     return time.perf_counter() - started
 
 

@@ -1,20 +1,22 @@
-"""The Ticket aggregate: its events, its commands, and how events change its state."""
+"""The Ticket aggregate: its events, how they change its state, and the commands of its
+conversation and handling (those that end and restart the work are in `ticket_resolution`)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from . import chain, sla_events, ticket_sla
-from .errors import InvalidInput, InvalidTransition
-from .lifecycle import CUSTOMER_CLOSABLE, Command, require_allowed, require_move
-from .policy import BODY_MAX, SUBJECT_MAX, require_printable, require_text
+from .errors import InvalidTransition
+from .lifecycle import Command, require_allowed, require_move
+from .policy import BODY_MAX, SUBJECT_MAX, require_text
 from .recorded import ShallowCopied, who
 from .sla import BOTH, EVERY, RESPONSES, SLAClock, SLATerms, finished
 from .ticket_events import TicketEvent
+from .ticket_resolution import TicketResolution
 from .ticket_sla import Change
 from .values import (
     AssignReason,
@@ -29,8 +31,9 @@ from .values import (
 )
 
 
-class Ticket(ShallowCopied, Aggregate):
-    """One customer request and everything done about it."""
+class Ticket(ShallowCopied, TicketResolution, Aggregate):
+    """One customer request and everything done about it (its resolution commands are
+    in `ticket_resolution`)."""
 
     number: str
     subject: str
@@ -273,46 +276,10 @@ class Ticket(ShallowCopied, Aggregate):
             raise InvalidTransition(f"the priority is already {priority.value}")
         self._record(self.PriorityChanged, origin, priority=priority)
 
-    def resolve(self, resolution: str, origin: Origin) -> None:
-        require_allowed(Command.RESOLVE, self.status)
-        require_text("resolution", resolution, BODY_MAX)
-        self._settle((self.Resolved, {"resolution": resolution}), origin)
-
-    def close(self, origin: Origin) -> None:
-        """Closing an unresolved ticket settles its open SLA targets as resolving would."""
-        require_allowed(Command.CLOSE, self.status)
-        customer = origin.actor.is_customer
-        if customer and self.status not in CUSTOMER_CLOSABLE:
-            raise InvalidTransition("a customer closes a ticket only to confirm its resolution")
-        self._settle((self.Closed, {"reason": _close_reason(origin)}), origin)
-
-    def reopen(self, reason: str, origin: Origin, reopen_days: int | None = None) -> None:
-        """A customer may reopen a closed ticket only within the department's window."""
-        require_allowed(Command.REOPEN, self.status)
-        require_text("reason", reason, BODY_MAX)
-        if origin.actor.is_customer and self.closed_at is not None and reopen_days is not None:
-            deadline = self.closed_at + timedelta(days=reopen_days)
-            if origin.at > deadline:
-                raise InvalidTransition(
-                    f"the ticket was closed more than {reopen_days} days ago: open a new one"
-                )
-        self._reopen(reason, origin)
-
     def check_sla(self, origin: Origin) -> None:
         """Records the warnings and breaches that have fallen due at `origin.at`, once."""
         require_allowed(Command.CHECK_SLA, self.status)
         self._record_all(ticket_sla.check(self.sla, origin.at), origin)
-
-    def add_review(self, rating: int, comment: str, origin: Origin) -> None:
-        require_allowed(Command.REVIEW, self.status)
-        if self.review is not None:
-            raise InvalidTransition("the ticket has been reviewed already")
-        if not 1 <= rating <= 5:
-            raise InvalidInput("rating", "rating must be from 1 to 5")
-        if len(comment) > BODY_MAX:
-            raise InvalidInput("comment", f"comment must be at most {BODY_MAX} characters")
-        require_printable("comment", comment)
-        self._record(self.Reviewed, origin, rating=rating, comment=comment)
 
     def visible_messages(self, role: Role) -> list[Message]:
         """Customers never see internal notes."""
@@ -329,29 +296,13 @@ class Ticket(ShallowCopied, Aggregate):
         for event_class, fields in changes:
             self._record(event_class, origin, **fields)
 
-    def _settle(self, act: Change, origin: Origin) -> None:
-        """Resolving or closing: a paused clock resumes first, so that the verdicts count
-        the time before the pause only."""
-        self._record_all(ticket_sla.resume(self.sla, origin.at), origin)
-        self._record_all(ticket_sla.satisfying(self.sla, EVERY, origin.at, act), origin)
-
     def _move(self, status: Status, origin: Origin) -> None:
         before = self.status
         self._record(self.StatusChanged, origin, status=status)
         self._record_all(ticket_sla.status_moved(self.sla, before, status, origin.at), origin)
-
-    def _reopen(self, reason: str, origin: Origin) -> None:
-        self._record(self.Reopened, origin, reason=reason)
-        self._record_all(ticket_sla.restart_resolution(self.sla, origin.at, self.status), origin)
 
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:
     return Message(
         event.message_id, kind, event.actor_id, event.actor_role, event.body, event.timestamp
     )
-
-
-def _close_reason(origin: Origin) -> str:
-    if origin.actor.is_customer:
-        return "confirmed"
-    return "auto" if origin.actor.role is Role.SYSTEM else "closed"

@@ -19,8 +19,10 @@ from wiring.config import Settings
 from wiring.event_store import open_helpdesk
 from wiring.views import open_views
 
+from .progress import Bar
 
-def verify_command(settings: Settings, ticket_id: str | None) -> int:
+
+def verify_command(settings: Settings, ticket_id: str | None, *, quiet: bool = False) -> int:
     helpdesk = open_helpdesk(settings)
     views = open_views(settings)
     try:
@@ -34,14 +36,13 @@ def verify_command(settings: Settings, ticket_id: str | None) -> int:
         else:
             ids = list(log.ids_of(Ticket.Created))
         failed = []
-        for done, tid in enumerate(ids, 1):
-            report = verify_ticket(log, tid, lambda position: digest_at(views, position))
-            if not report.ok:
-                failed.append(tid)
-                print(f"TAMPERED {tid}: version {report.first_bad_version}: {report.detail}")
-            if done % 100 == 0 or done == len(ids):
-                print(f"\rverified {done}/{len(ids)}", end="", file=sys.stderr, flush=True)
-        print(file=sys.stderr)
+        with Bar("verified", len(ids), "tickets", quiet=quiet) as bar:
+            for tid in ids:
+                report = verify_ticket(log, tid, lambda position: digest_at(views, position))
+                if not report.ok:
+                    failed.append(tid)
+                    bar.say(f"TAMPERED {tid}: version {report.first_bad_version}: {report.detail}")
+                bar.advance()
         print(f"{len(ids) - len(failed)} of {len(ids)} tickets intact")
         return 1 if failed else 0
     finally:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from uuid import UUID
@@ -25,14 +28,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("demo", help="walk a ticket through its lifecycle on a throwaway store")
     worker = commands.add_parser("worker", help="run a long-running worker")
     worker.add_argument("name", help="projections, or all")
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     projections = commands.add_parser("projections", help="read models: status and rebuilds")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
     projection_commands.add_parser("status", help="position and lag of each projection")
-    rebuild = projection_commands.add_parser("rebuild", help="rebuild from position 0")
+    rebuild = projection_commands.add_parser(
+        "rebuild", help="rebuild from position 0", parents=[quiet]
+    )
     rebuild.add_argument("name", help="a projection's name, or all")
     events = commands.add_parser("events", help="the event log for analysts")
     event_commands = events.add_subparsers(dest="events_command", required=True)
-    exporting = event_commands.add_parser("export", help="stream the log as JSON lines or CSV")
+    exporting = event_commands.add_parser(
+        "export", help="stream the log as JSON lines or CSV", parents=[quiet]
+    )
     exporting.add_argument("--after", type=int, default=0, help="start after this position")
     exporting.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exporting.add_argument("-o", "--output", help="file to write (default: standard output)")
@@ -44,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     drawing.add_argument("-o", "--output", required=True, type=Path)
     audit = commands.add_parser("audit", help="tamper evidence")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="recompute hash chains")
+    verify = audit_commands.add_parser("verify", help="recompute hash chains", parents=[quiet])
     verify.add_argument("ticket_id", nargs="?")
     verify.add_argument("--checkpoint", help="prove nothing before this checkpoint changed")
     taking = audit_commands.add_parser("checkpoint", help="sign every stream's head")
@@ -80,15 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if args.projection_command == "status":
                 return status(settings)
-            return rebuild_command(settings, args.name)
+            return rebuild_command(settings, args.name, quiet=args.quiet)
         if args.command == "events":
             from .export import export
 
             if args.output:
                 with open(args.output, "w", newline="", encoding="utf-8") as out:
-                    export(settings, args.after, args.format, out)
+                    export(settings, args.after, args.format, out, quiet=args.quiet)
             else:
-                export(settings, args.after, args.format, sys.stdout)
+                export(settings, args.after, args.format, sys.stdout, quiet=args.quiet)
             return 0
         if args.command == "reports":
             from .plot import plot
@@ -116,13 +125,41 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
             return checkpoint_command(settings, args.output)
         if args.checkpoint:
             return verify_checkpoint_command(settings, args.checkpoint)
-        return verify_command(settings, args.ticket_id)
+        return verify_command(settings, args.ticket_id, quiet=args.quiet)
     except CheckpointError as e:
         print(f"ticketing: {e}", file=sys.stderr)
         return 2
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    with _metrics_directory():
+        return _run_server(settings, host, port, workers)
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[None]:
+    """Where the API processes share their metrics (prometheus-client's multi-process
+    mode), holding this run's files only: the operator's `PROMETHEUS_MULTIPROC_DIR`
+    emptied of an earlier run's, or a temporary directory removed afterwards. Set before
+    any process imports the library, which picks its mode on import."""
+    chosen = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if chosen:
+        directory = Path(chosen)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    directory = Path(tempfile.mkdtemp(prefix="ticketing-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _run_server(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
     from wiring.migrate import migrate

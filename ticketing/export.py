@@ -1,5 +1,5 @@
 """`ticketing events export`: the event log as JSON lines or CSV, streamed in batches
-(constant memory), with a progress bar on standard error."""
+(constant memory), with a progress bar on standard error and a count at the end."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from readside.event_feed import EventFeed
 from wiring.config import Settings
 from wiring.event_store import open_helpdesk
 
+from .progress import Bar
+
 COLUMNS = (
     "position",
     "aggregate",
@@ -29,9 +31,11 @@ COLUMNS = (
     "data",
 )
 _json = msgspec.json.Encoder()
+STEP = 1000
+"""Events between two moves of the bar: drawing it for each would slow the export."""
 
 
-def export(settings: Settings, after: int, fmt: str, out: IO[str]) -> int:
+def export(settings: Settings, after: int, fmt: str, out: IO[str], *, quiet: bool = False) -> int:
     helpdesk = open_helpdesk(settings)
     try:
         head = helpdesk.recorder.max_notification_id() or 0
@@ -39,33 +43,24 @@ def export(settings: Settings, after: int, fmt: str, out: IO[str]) -> int:
         if writer is not None:
             writer.writerow(COLUMNS)
         started, count = time.monotonic(), 0
-        for item in EventFeed(helpdesk.recorder, helpdesk.mapper).after(after):
-            plain: dict[str, Any] = msgspec.to_builtins(item)
-            if writer is not None:
-                writer.writerow(
-                    [
-                        cell(_json.encode(plain[c]).decode() if c == "data" else plain[c])
-                        for c in COLUMNS
-                    ]
-                )
-            else:
-                out.write(_json.encode(plain).decode() + "\n")
-            count += 1
-            if count % 5000 == 0:
-                _progress(plain["position"], head, count, started)
-        _progress(head, head, count, started)
-        print(file=sys.stderr)
+        with Bar("exported", max(head - after, 0), "events", quiet=quiet) as bar:
+            for item in EventFeed(helpdesk.recorder, helpdesk.mapper).after(after):
+                plain: dict[str, Any] = msgspec.to_builtins(item)
+                if writer is not None:
+                    writer.writerow(
+                        [
+                            cell(_json.encode(plain[c]).decode() if c == "data" else plain[c])
+                            for c in COLUMNS
+                        ]
+                    )
+                else:
+                    out.write(_json.encode(plain).decode() + "\n")
+                count += 1
+                if count % STEP == 0:
+                    bar.to(plain["position"] - after)
+            bar.to(max(head - after, 0))
+        seconds = time.monotonic() - started
+        print(f"exported {count:,} events in {seconds:.1f} s", file=sys.stderr, flush=True)
         return count
     finally:
         helpdesk.close()
-
-
-def _progress(position: int, head: int, count: int, started: float) -> None:
-    rate = count / max(time.monotonic() - started, 1e-6)
-    done = position / head if head else 1.0
-    print(
-        f"\rexported {count:,} events, {done:6.1%} of the log, {rate:,.0f} events/s",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )

@@ -7,14 +7,15 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 from wiring.config import Settings
 from wiring.migrate import migrate
 from wiring.runtime import WORKERS, Runtime
 from wiring.services import build_services
 from wiring.views import PROJECTIONS, projection_named
-from workers.projections import Progress, rebuild
+from workers.projections import rebuild
+
+from .progress import Bar
 
 
 def run_worker(settings: Settings, name: str) -> int:
@@ -65,7 +66,7 @@ def status(settings: Settings) -> int:
     return 0
 
 
-def rebuild_command(settings: Settings, name: str) -> int:
+def rebuild_command(settings: Settings, name: str, *, quiet: bool = False) -> int:
     """Rebuilds beside the live generation, then swaps; safe while servers run."""
     try:
         chosen = list(PROJECTIONS) if name == "all" else [projection_named(name)]
@@ -79,30 +80,9 @@ def rebuild_command(settings: Settings, name: str) -> int:
         runner = Runtime(services).projection_runner()
         for projection in chosen:
             started = time.monotonic()
-            rebuild(runner, projection, _bar(projection.name))
-            print(f"\n{projection.name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
+            with Bar(projection.name, services.log.head(), "events", quiet=quiet) as bar:
+                rebuild(runner, projection, lambda done: bar.to(done.position, done.head))
+            print(f"{projection.name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
     finally:
         services.close()
     return 0
-
-
-def _bar(name: str) -> Callable[[Progress], None]:
-    lock = threading.Lock()
-
-    def report(progress: Progress) -> None:
-        elapsed = max(time.monotonic() - progress.started, 1e-6)
-        rate = progress.events / elapsed
-        remaining = max(progress.head - progress.position, 0)
-        eta = remaining / rate if rate else 0.0
-        done = progress.position / progress.head if progress.head else 1.0
-        filled = int(done * 30)
-        with lock:
-            print(
-                f"\r{name:<10} [{'#' * filled}{'.' * (30 - filled)}] {done:6.1%}"
-                f" {progress.position}/{progress.head} {rate:,.0f} events/s ETA {eta:5.1f} s",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    return report

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from ..registry import NotInstalled
 from ..view_store import ViewStore
 from .handlers import COUNTS, DAILY, DURATIONS, TICKETS, ReportGroup, ReportsProjection
 
@@ -98,3 +99,19 @@ def opened_between(
         if len(rows) < batch:
             return
         after = (rows[-1][0], rows[-1][1])
+
+
+def breaches_on(views: ViewStore, day: date) -> int:
+    """SLA breaches recorded on one day, over every department: one row per department,
+    read by the table's key (none before the reports are first installed)."""
+    try:
+        with views.read() as c:
+            table = views.live_table(c, ReportsProjection, DAILY)
+            row = c.execute(
+                f"SELECT COALESCE(SUM(sla_breaches), 0) FROM {table}"
+                " WHERE day = ? AND group_kind = ?",
+                [day.isoformat(), ReportGroup.DEPARTMENT.value],
+            ).fetchone()
+    except NotInstalled:
+        return 0
+    return int(row[0]) if row else 0

@@ -9,7 +9,6 @@ behind the log until the test moves them, so nothing here depends on how fast an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,6 +27,7 @@ from ..conftest import ADMIN_TOKEN, FakeClock
 from .conftest import Caller, register
 from .helpers import log_head, ok, path, problem
 from .live_server import live_server
+from .metrics_text import value
 
 WAITERS = 200
 TIMERS = "/v1/sla/timers"
@@ -79,9 +79,10 @@ def bounded(settings: Settings, clock: FakeClock) -> Iterator[Served]:
 
 async def waiting(http: httpx.AsyncClient, projection: str) -> int:
     """How many reads wait on the projection now, from the server's metrics."""
-    text = (await http.get("/metrics")).text
-    found = re.search(rf'^ticketing_read_waiters{{projection="{projection}"}} (\d+)$', text, re.M)
-    return int(found.group(1)) if found else 0
+    found = value(
+        (await http.get("/metrics")).text, "ticketing_read_waiters", projection=projection
+    )
+    return int(found or 0)
 
 
 async def until(what: str, probe: Callable[[], Awaitable[bool]]) -> None:

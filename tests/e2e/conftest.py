@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,6 @@ def server(
 ) -> Iterator[Server]:
     """`ticketing serve` with the workers embedded, on a fresh store of its own."""
     database_url = request.getfixturevalue(f"{request.param}_url")
-    port = free_port()
     env = {
         **os.environ,
         "TICKETING_DATABASE_URL": database_url,
@@ -144,14 +144,23 @@ def server(
         "TICKETING_EMBEDDED_WORKERS": "true",
         "PYTHONUNBUFFERED": "1",
     }
-    command = [sys.executable, "-m", "ticketing.cli", "serve"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
     log = tmp_path / "server.log"
+    with serving(env, log) as base_url:
+        yield Server(request.param, base_url, log)
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path, *options: str) -> Iterator[str]:
+    """`ticketing serve` with these options, its output in `log`, until the block ends;
+    the base URL it listens on."""
+    port = free_port()
+    command = [sys.executable, "-m", "ticketing.cli", "serve", *options]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         base_url = f"http://127.0.0.1:{port}"
         _wait_ready(process, base_url, log)
-        yield Server(request.param, base_url, log)
+        yield base_url
     finally:
         _stop(process)
