@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Litestar, Router
@@ -41,7 +42,11 @@ from .waiting import Reads
 MAX_BODY = 1024 * 1024
 
 
-def create_app(services: Services) -> Litestar:
+def create_app(
+    services: Services, beside: Sequence[Router] = (), open_paths: Sequence[str] = ()
+) -> Litestar:
+    """The API; `beside` are routers served by the same app with their own sign-in (the
+    console), reached without a bearer token under `open_paths` (regular expressions)."""
     counter = RequestCounter()
     runtime = Runtime(services)
     reads = Reads(services)
@@ -55,6 +60,7 @@ def create_app(services: Services) -> Litestar:
             healthz,
             readyz,
             metrics_handler(counter, reads),
+            *beside,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -64,7 +70,9 @@ def create_app(services: Services) -> Litestar:
             reads.middleware,
             counter.middleware,
             DefineMiddleware(
-                BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS], addresses=_buckets(services)
+                BearerTokens,
+                exclude=[*(f"^{p}" for p in PUBLIC_PATHS), *open_paths],
+                addresses=_buckets(services),
             ),
             _buckets(services).middleware,
         ],

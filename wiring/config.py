@@ -29,6 +29,11 @@ class Settings:
     5 s; tests inject less)."""
     read_waiters_per_caller: int = 8
     """How many reads of one caller may wait for a projection at once (beyond: 429)."""
+    console_secret: str | None = None
+    """Signs the console's session cookies; without it each process draws its own, so set it
+    when several processes serve the console."""
+    console_session_minutes: float = 480.0
+    """How long a console sign-in lasts (a working day)."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +48,8 @@ class Settings:
             else workers.lower() in ("1", "true", "yes", "on"),
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
+            console_secret=env.get("TICKETING_CONSOLE_SECRET") or None,
+            console_session_minutes=_number(env, "TICKETING_CONSOLE_SESSION_MINUTES", 480.0),
         )
 
     @property

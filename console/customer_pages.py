@@ -1,0 +1,91 @@
+"""Customers' pages: their tickets, and the form that opens one under a help topic."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, Response, get, post
+from litestar.params import Parameter
+from litestar.response import Redirect
+
+from domain.errors import InvalidInput
+from domain.values import Role, Status
+from projections.directory.handlers import Kind
+from projections.queue.handlers import QueueProjection
+from projections.queue.queries import TicketSearch, search
+
+from .desk import Console, Form, field, intent, need, new_key
+from .directory import items
+from .reading import caught_up, in_thread
+from .render import page
+from .sessions import Session
+
+PAGE = 50
+
+
+@get("/console/tickets", include_in_schema=False)
+async def my_tickets(
+    request: Request[Any, Any, Any],
+    console: Console,
+    session: Session,
+    status: Status | None = None,
+    cursor: str | None = Parameter(max_length=400, default=None),
+    min_position: int | None = Parameter(ge=0, default=None),
+) -> Response[str]:
+    """The customer's own tickets, newest first (the search the API's customers get)."""
+    need(session, {Role.CUSTOMER})
+    query = TicketSearch(
+        statuses=(status,) if status else tuple(Status),
+        customer_id=str(session.actor.id),
+        limit=PAGE,
+        cursor=cursor,
+    )
+    await caught_up(request, QueueProjection, min_position)
+    services = console.services
+    found, next_cursor = await in_thread(lambda: search(services.views, query, services.clock()))
+    return page(
+        "my_tickets.html",
+        session=session,
+        items=found,
+        next_cursor=next_cursor,
+        status=status.value if status else "",
+        statuses=list(Status),
+    )
+
+
+@get("/console/tickets/new", include_in_schema=False)
+async def new_ticket(console: Console, session: Session) -> Response[str]:
+    need(session, {Role.CUSTOMER})
+    topics = await in_thread(lambda: items(console.services, Kind.HELP_TOPIC))
+    return page("new_ticket.html", session=session, topics=topics, once=new_key())
+
+
+@post("/console/tickets", include_in_schema=False)
+async def open_ticket(
+    request: Request[Any, Any, Any], console: Console, session: Session, form: Form
+) -> Redirect:
+    """Opens the ticket, then shows it (its page reads the store: it is there at once)."""
+    need(session, {Role.CUSTOMER})
+    topic = form.get("help_topic_id", "")
+    try:
+        help_topic_id = UUID(topic) if topic else None
+    except ValueError:
+        raise InvalidInput("help_topic_id", "help_topic_id must be one of the topics") from None
+    subject, body = field(form, "subject"), field(form, "body")
+    command_intent = intent(console, session, request.url.path, form)
+    outcome = await in_thread(
+        lambda: console.services.helpdesk.open_ticket(
+            subject=subject,
+            body=body,
+            priority=None,
+            customer_id=None,
+            department_id=None,
+            help_topic_id=help_topic_id,
+            intent=command_intent,
+        )
+    )
+    position = outcome.position if outcome.position is not None else console.services.log.head()
+    return Redirect(
+        f"/console/tickets/{outcome.aggregate_id}?min_position={position}", status_code=303
+    )
