@@ -4,21 +4,25 @@ verified, said plainly."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Response, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from domain.values import TICKET_READERS, WORKERS, Role
 from projections.plain import plain
 from projections.queue.queries import TicketSearch, search
 
-from .desk import Console, need
+from .desk import (
+    ConsoleDep,
+    Cursor,
+    SessionDep,
+    need,
+)
 from .directory import Names, my_departments
 from .reading import in_thread
 from .render import page
-from .sessions import Session
 from .ticket_pages import history
 
 SEARCHERS = WORKERS | {Role.AUDITOR}
@@ -27,10 +31,10 @@ SEARCHERS = WORKERS | {Role.AUDITOR}
 @get("/console/search", include_in_schema=False)
 async def find_tickets(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    q: str | None = Parameter(max_length=200, default=None),
-    cursor: str | None = Parameter(max_length=400, default=None),
+    console: ConsoleDep,
+    session: SessionDep,
+    q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    cursor: Cursor = None,
 ) -> Response[str]:
     """Every ticket, newest first, by a word of its subject or its number (agents: their
     departments' and their own)."""
@@ -51,14 +55,16 @@ async def find_tickets(
 
 
 @get("/console/tickets/{ticket_id:uuid}/history", include_in_schema=False)
-async def timeline(console: Console, session: Session, ticket_id: UUID) -> Response[str]:
+async def timeline(
+    console: ConsoleDep, session: SessionDep, ticket_id: FromPath[UUID]
+) -> Response[str]:
     """The ticket's events, oldest first; auditors also see its chain verified."""
     need(session, TICKET_READERS - {Role.CUSTOMER})
     shown = await in_thread(lambda: _timeline(console, session, ticket_id))
     return page("timeline.html", session=session, **shown)
 
 
-def _timeline(console: Console, session: Session, ticket_id: UUID) -> dict[str, Any]:
+def _timeline(console: ConsoleDep, session: SessionDep, ticket_id: UUID) -> dict[str, Any]:
     services = console.services
     ticket = services.helpdesk.ticket(ticket_id, session.actor)
     events = history(console, ticket_id, session.actor)

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.params import Parameter
 from litestar.response import Redirect
 
 from domain.errors import InvalidInput
@@ -15,11 +14,22 @@ from projections.directory.handlers import Kind
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import TicketSearch, search
 
-from .desk import Console, Form, field, intent, need, new_key
+from .desk import (
+    Choice,
+    ConsoleDep,
+    Cursor,
+    FormDep,
+    MinPosition,
+    SessionDep,
+    field,
+    intent,
+    need,
+    new_key,
+    option,
+)
 from .directory import items
 from .reading import caught_up, in_thread
 from .render import page
-from .sessions import Session
 
 PAGE = 50
 
@@ -27,16 +37,17 @@ PAGE = 50
 @get("/console/tickets", include_in_schema=False)
 async def my_tickets(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    status: Status | None = None,
-    cursor: str | None = Parameter(max_length=400, default=None),
-    min_position: int | None = Parameter(ge=0, default=None),
+    console: ConsoleDep,
+    session: SessionDep,
+    status: Choice = None,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
 ) -> Response[str]:
     """The customer's own tickets, newest first (the search the API's customers get)."""
     need(session, {Role.CUSTOMER})
+    chosen = option(Status, "status", status)
     query = TicketSearch(
-        statuses=(status,) if status else tuple(Status),
+        statuses=(chosen,) if chosen else tuple(Status),
         customer_id=str(session.actor.id),
         limit=PAGE,
         cursor=cursor,
@@ -49,13 +60,13 @@ async def my_tickets(
         session=session,
         items=found,
         next_cursor=next_cursor,
-        status=status.value if status else "",
+        status=chosen.value if chosen else "",
         statuses=list(Status),
     )
 
 
 @get("/console/tickets/new", include_in_schema=False)
-async def new_ticket(console: Console, session: Session) -> Response[str]:
+async def new_ticket(console: ConsoleDep, session: SessionDep) -> Response[str]:
     need(session, {Role.CUSTOMER})
     topics = await in_thread(lambda: items(console.services, Kind.HELP_TOPIC))
     return page("new_ticket.html", session=session, topics=topics, once=new_key())
@@ -63,7 +74,7 @@ async def new_ticket(console: Console, session: Session) -> Response[str]:
 
 @post("/console/tickets", include_in_schema=False)
 async def open_ticket(
-    request: Request[Any, Any, Any], console: Console, session: Session, form: Form
+    request: Request[Any, Any, Any], console: ConsoleDep, session: SessionDep, form: FormDep
 ) -> Redirect:
     """Opens the ticket, then shows it (its page reads the store: it is there at once)."""
     need(session, {Role.CUSTOMER})

@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
+from litestar.params import QueryParameter
 
 from domain.errors import InvalidInput
 from domain.pipeline import Idempotency, Intent
@@ -22,6 +25,11 @@ from .sessions import SESSION_COOKIE, Session, SessionKeys, same_token
 Form = Mapping[str, str]
 MAX_FIELD = 70_000
 """Characters in one form field (a message body is at most 65,536)."""
+Cursor = Annotated[str | None, QueryParameter(max_length=512)]
+MinPosition = Annotated[int | None, QueryParameter(ge=0, le=2**63 - 1)]
+Choice = Annotated[str | None, QueryParameter(max_length=40)]
+"""A select's choice in a filter form; the empty choice ("any") is none."""
+E = TypeVar("E", bound=StrEnum)
 
 
 class SignInNeeded(Exception):
@@ -39,13 +47,18 @@ class Console:
     keys: SessionKeys
 
 
+ConsoleDep = NamedDependency[Console]
+SessionDep = NamedDependency[Session]
+FormDep = NamedDependency[Form]
+
+
 def console_of(services: Services) -> Console:
     settings = services.settings
     keys = SessionKeys(settings.console_secret, settings.console_session_minutes, services.clock)
     return Console(services, keys)
 
 
-async def provide_session(request: Request[Any, Any, Any], console: Console) -> Session:
+async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) -> Session:
     """The signed-in person, or a detour through the sign-in page."""
     session = console.keys.read(request.cookies.get(SESSION_COOKIE))
     if session is None:
@@ -58,7 +71,7 @@ async def provide_session(request: Request[Any, Any, Any], console: Console) -> 
     return session
 
 
-async def provide_form(request: Request[Any, Any, Any], session: Session) -> Form:
+async def provide_form(request: Request[Any, Any, Any], session: SessionDep) -> Form:
     """A form's fields, once its CSRF token proves it came from this session's pages:
     without it, or with another, the answer is 403 and nothing is recorded."""
     fields = await request.form()
@@ -103,6 +116,16 @@ def field(form: Form, name: str) -> str:
     if not value:
         raise InvalidInput(name, f"{name} is required")
     return value
+
+
+def option(enum: type[E], name: str, value: str | None) -> E | None:
+    """A filter's choice, or None for the empty one."""
+    if not value:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        raise InvalidInput(name, f"{name} is not one of the choices") from None
 
 
 def new_key() -> str:

@@ -3,12 +3,11 @@ the queue projection with its sorts, filters and keyset pages (the API's queries
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery
 
 from domain.errors import InvalidInput, NotFound
 from domain.lifecycle import ACTIVE
@@ -17,26 +16,21 @@ from domain.values import WORKERS, Priority, Status
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import ACTIVE_STATUSES, QueueQuery, QueueSort, page
 
-from .desk import Console, need
+from .desk import (
+    Choice,
+    ConsoleDep,
+    Cursor,
+    MinPosition,
+    SessionDep,
+    need,
+    option,
+)
 from .directory import Names, my_departments
 from .reading import caught_up, in_thread
 from .render import page as html
 from .sessions import Session
 
 PAGE = 50
-Cursor = Parameter(max_length=400, default=None)
-Choice = Parameter(max_length=40, default=None)
-E = TypeVar("E", bound=StrEnum)
-
-
-def option(enum: type[E], name: str, value: str | None) -> E | None:
-    """A filter's choice; the empty choice (a form's "any") is none."""
-    if not value:
-        return None
-    try:
-        return enum(value)
-    except ValueError:
-        raise InvalidInput(name, f"{name} is not one of the choices") from None
 
 
 def _assignee(session: Session, value: str | None) -> str | None:
@@ -53,11 +47,11 @@ def _assignee(session: Session, value: str | None) -> str | None:
 @get("/console/queue", include_in_schema=False)
 async def my_queue(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    sort: QueueSort = QueueSort.DUE,
-    cursor: str | None = Cursor,
-    min_position: int | None = Parameter(ge=0, default=None),
+    console: ConsoleDep,
+    session: SessionDep,
+    sort: FromQuery[QueueSort] = QueueSort.DUE,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
 ) -> Response[str]:
     """Open work assigned to the signed-in agent."""
     need(session, WORKERS)
@@ -68,16 +62,16 @@ async def my_queue(
 @get("/console/queue/departments/{department_id:uuid}", include_in_schema=False)
 async def department_queue(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    department_id: UUID,
-    status: str | None = Choice,
-    assignee: str | None = Choice,
-    priority: str | None = Choice,
-    sla_state: str | None = Choice,
-    sort: QueueSort = QueueSort.DUE,
-    cursor: str | None = Cursor,
-    min_position: int | None = Parameter(ge=0, default=None),
+    console: ConsoleDep,
+    session: SessionDep,
+    department_id: FromPath[UUID],
+    status: Choice = None,
+    assignee: Choice = None,
+    priority: Choice = None,
+    sla_state: Choice = None,
+    sort: FromQuery[QueueSort] = QueueSort.DUE,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
 ) -> Response[str]:
     """A department's tickets (an agent's own departments only: others are 404)."""
     need(session, WORKERS)
@@ -97,8 +91,8 @@ async def department_queue(
 
 async def _queue(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
+    console: ConsoleDep,
+    session: SessionDep,
     query: QueueQuery,
     min_position: int | None,
     department_id: UUID | None,

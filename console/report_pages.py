@@ -4,21 +4,24 @@ with a bar of the tickets created beside each row."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 
 from domain.errors import InvalidInput
 from domain.values import Role
 from projections.reports.handlers import ReportGroup
 from projections.reports.queries import daily
 
-from .desk import Console, need
+from .desk import (
+    ConsoleDep,
+    SessionDep,
+    need,
+)
 from .directory import Names, departments
 from .reading import in_thread
 from .render import page
-from .sessions import Session
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 14
@@ -27,11 +30,11 @@ DEFAULT_DAYS = 14
 @get("/console/reports", include_in_schema=False)
 async def daily_report(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    since: str | None = Parameter(query="from", max_length=10, default=None),
-    to: str | None = Parameter(max_length=10, default=None),
-    group_by: ReportGroup = ReportGroup.DEPARTMENT,
+    console: ConsoleDep,
+    session: SessionDep,
+    since: Annotated[str | None, QueryParameter(name="from", max_length=10)] = None,
+    to: Annotated[str | None, QueryParameter(max_length=10)] = None,
+    group_by: FromQuery[ReportGroup] = ReportGroup.DEPARTMENT,
 ) -> Response[str]:
     need(session, {Role.SUPERVISOR, Role.ANALYST})
     services = console.services

@@ -8,13 +8,19 @@ from urllib.parse import quote
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from domain.values import WORKERS, Role
 
-from .desk import Console, Form, SignInNeeded
+from .desk import (
+    ConsoleDep,
+    FormDep,
+    SessionDep,
+    SignInNeeded,
+)
 from .render import page
-from .sessions import SESSION_COOKIE, SIGN_IN_COOKIE, Session
+from .sessions import SESSION_COOKIE, SIGN_IN_COOKIE
 
 HOME = {
     Role.CUSTOMER: "/console/tickets",
@@ -35,14 +41,14 @@ async def root() -> Redirect:
 
 
 @get("/console", include_in_schema=False)
-async def console_root(request: Request[Any, Any, Any], console: Console) -> Redirect:
+async def console_root(request: Request[Any, Any, Any], console: ConsoleDep) -> Redirect:
     session = console.keys.read(request.cookies.get(SESSION_COOKIE))
     return Redirect(home(session.actor.role) if session else "/console/sign-in")
 
 
 def sign_in_page(
     request: Request[Any, Any, Any],
-    console: Console,
+    console: ConsoleDep,
     next_path: str = "",
     problem: str | None = None,
     typed: str | None = None,
@@ -66,13 +72,13 @@ def sign_in_page(
 
 @get("/console/sign-in", include_in_schema=False)
 async def sign_in_form(
-    request: Request[Any, Any, Any], console: Console, next: str = ""
+    request: Request[Any, Any, Any], console: ConsoleDep, next: FromQuery[str] = ""
 ) -> Response[str]:
     return sign_in_page(request, console, next)
 
 
 @post("/console/sign-in", include_in_schema=False)
-async def sign_in(request: Request[Any, Any, Any], console: Console) -> Response[Any]:
+async def sign_in(request: Request[Any, Any, Any], console: ConsoleDep) -> Response[Any]:
     """A known token starts a session; an unknown one, or a form without its CSRF token,
     starts none (the API's rate limit on failed authentications applies)."""
     fields = await request.form()
@@ -102,7 +108,7 @@ async def sign_in(request: Request[Any, Any, Any], console: Console) -> Response
 
 
 @post("/console/sign-out", include_in_schema=False)
-async def sign_out(console: Console, session: Session, form: Form) -> Response[Any]:
+async def sign_out(console: ConsoleDep, session: SessionDep, form: FormDep) -> Response[Any]:
     console.keys.revoke(session)
     response = Redirect("/console/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/console")
@@ -110,13 +116,13 @@ async def sign_out(console: Console, session: Session, form: Form) -> Response[A
 
 
 @get("/console/signed-in", include_in_schema=False)
-async def signed_in(session: Session) -> Response[str]:
+async def signed_in(session: SessionDep) -> Response[str]:
     """Roles without pages of their own here (the admin works through the API)."""
     return page("signed_in.html", session=session)
 
 
 def sign_in_redirect(
-    console: Console, request: Request[Any, Any, Any], error: SignInNeeded
+    console: ConsoleDep, request: Request[Any, Any, Any], error: SignInNeeded
 ) -> Response[Any]:
     """Where an absent or ended session leads: a page asked for comes back after sign-in; a
     form posted shows what was typed, to be copied into the form again."""

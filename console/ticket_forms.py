@@ -11,6 +11,7 @@ from uuid import UUID
 
 from litestar import Request, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from domain.application import HelpDesk
@@ -18,9 +19,16 @@ from domain.errors import InvalidInput, NotFound
 from domain.pipeline import Intent, Outcome
 from domain.values import WORKERS, Priority, Role, Status
 
-from .desk import Console, Form, field, intent, need
+from .desk import (
+    ConsoleDep,
+    Form,
+    FormDep,
+    SessionDep,
+    field,
+    intent,
+    need,
+)
 from .reading import in_thread
-from .sessions import Session
 
 CUSTOMER_OR_WORKER = frozenset({Role.CUSTOMER}) | WORKERS
 Run = Callable[[HelpDesk, UUID, Form, Intent], Outcome]
@@ -95,11 +103,11 @@ ACTIONS: dict[str, Action] = {
 @post("/console/tickets/{ticket_id:uuid}/{action:str}", include_in_schema=False)
 async def ticket_command(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    form: Form,
-    ticket_id: UUID,
-    action: str,
+    console: ConsoleDep,
+    session: SessionDep,
+    form: FormDep,
+    ticket_id: FromPath[UUID],
+    action: FromPath[str],
 ) -> Redirect:
     """One command from one form, recorded once however often the form is sent."""
     chosen = ACTIONS.get(action)
@@ -117,7 +125,7 @@ async def ticket_command(
     )
 
 
-def _still_visible(console: Console, session: Session, ticket_id: UUID) -> bool:
+def _still_visible(console: ConsoleDep, session: SessionDep, ticket_id: UUID) -> bool:
     try:
         console.services.helpdesk.ticket(ticket_id, session.actor)
     except NotFound:

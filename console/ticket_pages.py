@@ -4,11 +4,11 @@ shows the ticket as it was at any earlier version, read-only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Response, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from domain.lifecycle import ACTIVE
 from domain.ticket import Ticket
@@ -17,7 +17,14 @@ from projections import sla_clock
 from projections.queue.handlers import QueueProjection
 from readside.event_log import Positioned
 
-from .desk import Console, need, new_key
+from .desk import (
+    Console,
+    ConsoleDep,
+    MinPosition,
+    SessionDep,
+    need,
+    new_key,
+)
 from .directory import Names, colleagues, departments
 from .reading import caught_up, in_thread
 from .render import page
@@ -28,11 +35,11 @@ from .ticket_forms import SETTABLE
 @get("/console/tickets/{ticket_id:uuid}", include_in_schema=False)
 async def ticket_page(
     request: Request[Any, Any, Any],
-    console: Console,
-    session: Session,
-    ticket_id: UUID,
-    version: int | None = Parameter(ge=1, default=None),
-    min_position: int | None = Parameter(ge=0, default=None),
+    console: ConsoleDep,
+    session: SessionDep,
+    ticket_id: FromPath[UUID],
+    version: Annotated[int | None, QueryParameter(ge=1)] = None,
+    min_position: MinPosition = None,
 ) -> Response[str]:
     """The ticket now (after the caller's last command has reached the queues, so the way
     back to them shows it too), or as it was at `version`."""
