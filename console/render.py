@@ -52,6 +52,11 @@ def text(value: object) -> Markup:
     return Markup(f"<bdi>{shown}</bdi>")  # noqa: S704 - escaped above, marks are constant
 
 
+def flat(value: object) -> str:
+    """User text where no markup may go (a page's title): controls named, never applied."""
+    return _CONTROLS.sub(lambda m: f"[{_NAMES[m.group(0)]}]", "" if value is None else str(value))
+
+
 def when(value: datetime | str | None) -> str:
     """A time as people read it, in UTC to the minute."""
     if value is None:
@@ -95,7 +100,7 @@ ENVIRONMENT = Environment(
     lstrip_blocks=True,
 )
 ENVIRONMENT.filters.update(
-    text=text, when=when, stamp=stamp, minutes=minutes, label=label, choices=choices
+    text=text, flat=flat, when=when, stamp=stamp, minutes=minutes, label=label, choices=choices
 )
 
 

@@ -5,6 +5,7 @@ console through its forms, each with their own cookies."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,21 @@ class Person:
     def sign_in(self) -> Any:
         self.get("/console/sign-in")
         return self.follow(self.post("/console/sign-in", token=self.token, next=""))
+
+
+POLLS = 1000
+"""Looks (10 ms apart) at a page the workers beside the app are changing."""
+
+
+def eventually(person: Person, path: str, text: str) -> Any:
+    """The page once it shows `text` (the assigner and the projections work beside the
+    app, as in production)."""
+    for _ in range(POLLS):
+        page = person.get(path)
+        if text in page.text:
+            return page
+        threading.Event().wait(0.01)
+    raise AssertionError(f"{path} never showed {text!r}")
 
 
 def once(page: Any) -> str:
