@@ -26,9 +26,10 @@ from .desk import (
     need,
     new_key,
     option,
+    written,
 )
 from .directory import items
-from .reading import caught_up, in_thread
+from .reading import caught_up, in_thread, remember
 from .render import page
 
 PAGE = 50
@@ -96,7 +97,9 @@ async def open_ticket(
             intent=command_intent,
         )
     )
-    position = outcome.position if outcome.position is not None else console.services.log.head()
-    return Redirect(
+    position = written(console, outcome)
+    response = Redirect(
         f"/console/tickets/{outcome.aggregate_id}?min_position={position}", status_code=303
     )
+    remember(response, request, position)
+    return response

@@ -11,12 +11,13 @@ from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
 from litestar import Request
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import QueryParameter
 
 from domain.errors import InvalidInput
-from domain.pipeline import Idempotency, Intent
+from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Origin, Role
 from wiring.services import Services
 
@@ -126,6 +127,27 @@ def option(enum: type[E], name: str, value: str | None) -> E | None:
         return enum(value)
     except ValueError:
         raise InvalidInput(name, f"{name} is not one of the choices") from None
+
+
+def cookie(
+    request: Request[Any, Any, Any], name: str, value: str, max_age: int | None = None
+) -> Cookie:
+    """A console cookie: HttpOnly, SameSite=Strict, Secure behind HTTPS."""
+    https = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    return Cookie(
+        key=name,
+        value=value,
+        path="/console",
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=https,
+    )
+
+
+def written(console: Console, outcome: Outcome) -> int:
+    """The log position a command reached (a replay: the head, which covers it)."""
+    return outcome.position if outcome.position is not None else console.services.log.head()
 
 
 def new_key() -> str:

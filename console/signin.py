@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from litestar import Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
@@ -18,6 +17,7 @@ from .desk import (
     FormDep,
     SessionDep,
     SignInNeeded,
+    cookie,
 )
 from .render import page
 from .sessions import SESSION_COOKIE, SIGN_IN_COOKIE
@@ -66,7 +66,7 @@ def sign_in_page(
         typed=typed,
         session=None,
     )
-    response.set_cookie(_cookie(request, SIGN_IN_COOKIE, value, max_age=3600))
+    response.set_cookie(cookie(request, SIGN_IN_COOKIE, value, max_age=3600))
     return response
 
 
@@ -102,7 +102,7 @@ async def sign_in(request: Request[Any, Any, Any], console: ConsoleDep) -> Respo
     target = _safe_next(next_path) or home(actor.role)
     response = Redirect(target, status_code=303)
     lifetime = int(console.keys.lifetime.total_seconds())
-    response.set_cookie(_cookie(request, SESSION_COOKIE, value, max_age=lifetime))
+    response.set_cookie(cookie(request, SESSION_COOKIE, value, max_age=lifetime))
     response.delete_cookie(SIGN_IN_COOKIE, path="/console")
     return response
 
@@ -138,19 +138,6 @@ def sign_in_redirect(
         "Your session has ended; sign in again.",
         typed=error.typed,
         status_code=401,
-    )
-
-
-def _cookie(request: Request[Any, Any, Any], name: str, value: str, max_age: int) -> Cookie:
-    https = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-    return Cookie(
-        key=name,
-        value=value,
-        path="/console",
-        max_age=max_age,
-        httponly=True,
-        samesite="strict",
-        secure=https,
     )
 
 

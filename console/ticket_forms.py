@@ -27,8 +27,9 @@ from .desk import (
     field,
     intent,
     need,
+    written,
 )
-from .reading import in_thread
+from .reading import in_thread, remember
 
 CUSTOMER_OR_WORKER = frozenset({Role.CUSTOMER}) | WORKERS
 Run = Callable[[HelpDesk, UUID, Form, Intent], Outcome]
@@ -117,12 +118,13 @@ async def ticket_command(
     helpdesk = console.services.helpdesk
     command_intent = intent(console, session, request.url.path, form)
     outcome = await in_thread(lambda: chosen.run(helpdesk, ticket_id, form, command_intent))
-    position = outcome.position if outcome.position is not None else console.services.log.head()
+    position = written(console, outcome)
+    target = f"/console/tickets/{ticket_id}?min_position={position}#{action}"
     if chosen.leaves and not await in_thread(lambda: _still_visible(console, session, ticket_id)):
-        return Redirect(f"/console/queue?min_position={position}", status_code=303)
-    return Redirect(
-        f"/console/tickets/{ticket_id}?min_position={position}#{action}", status_code=303
-    )
+        target = f"/console/queue?min_position={position}"
+    response = Redirect(target, status_code=303)
+    remember(response, request, position)
+    return response
 
 
 def _still_visible(console: ConsoleDep, session: SessionDep, ticket_id: UUID) -> bool:
