@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
@@ -74,9 +75,17 @@ def _timeline(console: ConsoleDep, session: SessionDep, ticket_id: UUID) -> dict
     return {
         "ticket": ticket,
         "events": [
-            {"positioned": p, "name": type(p.event).__name__, "data": plain(p.event.data())}
+            {"positioned": p, "name": type(p.event).__name__, "data": _shown(p.event.data())}
             for p in events
         ],
         "names": names,
         "verification": services.verify(ticket_id) if auditor else None,
+    }
+
+
+def _shown(data: dict[str, Any]) -> dict[str, str]:
+    """An event's fields as text: strings as they are, anything else as JSON."""
+    return {
+        k: v if isinstance(v, str) else msgspec.json.encode(v, enc_hook=str).decode()
+        for k, v in plain(data).items()
     }
