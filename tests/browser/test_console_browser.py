@@ -80,9 +80,7 @@ def queue_row(page: Any, subject: str) -> Any:
     raise AssertionError(f"{subject!r} never reached the agent's queue")
 
 
-def test_the_walkthrough_in_two_browsers_by_keyboard(
-    browser: Any, live: Live, shots: Path
-) -> None:
+def test_the_walkthrough_in_two_browsers_by_keyboard(browser: Any, live: Live, shots: Path) -> None:
     tokens = organise(live)
     customer = signed_in(browser, live, tokens["customer"])
     ticket_url = open_ticket(customer, "Online Banking Outage", "I cannot log in since 9:00.")

@@ -43,7 +43,8 @@ def test_the_walkthrough_through_the_forms(org: Organisation) -> None:
 
     seen = customer.get(page).text
     assert "Which browser do you use?" in seen
-    assert "Reset the password" not in seen and "Internal note" not in seen
+    assert "Reset the password" not in seen
+    assert "Internal note" not in seen
     assert _state(customer.follow(customer.post(f"{page}/reopen", reason="Still broken")).text) == (
         "open"
     )
@@ -56,7 +57,8 @@ def test_the_walkthrough_through_the_forms(org: Organisation) -> None:
     assert "Verified:" in timeline
     for name in ("Created", "Replied", "NoteAdded", "Resolved", "Reopened", "Closed", "Reviewed"):
         assert f'<span class="event-name">{name}</span>' in timeline
-    assert "John Doe" in timeline and "correlation" in timeline
+    assert "John Doe" in timeline
+    assert "correlation" in timeline
     first_reply = auditor.get(f"{page}?version=3").text
     assert "as it was at version 3" in first_reply
     assert 'action="' not in first_reply.split("<main", 1)[1], "an old version takes no forms"
@@ -124,8 +126,9 @@ def test_readers_may_not_change_a_ticket(org: Organisation) -> None:
     assert analyst.get(f"/console/tickets/{ticket_id}").status_code == 403
     assert customer.post(f"/console/tickets/{ticket_id}/note", body="x").status_code == 403
     history = auditor.get(f"/console/tickets/{ticket_id}/history").text
-    assert history.count('class="event-name"') == len(re.findall("event-name", history))
-    assert "NoteAdded" not in history and "Replied" not in history
+    assert '<span class="event-name">Created</span>' in history
+    assert "NoteAdded" not in history
+    assert "Replied" not in history
 
 
 def test_supervisors_and_analysts_read_the_daily_report(org: Organisation) -> None:
