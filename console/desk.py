@@ -21,7 +21,7 @@ from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Origin, Role
 from wiring.services import Services
 
-from .sessions import SESSION_COOKIE, Session, SessionKeys, same_token
+from .sessions import SESSION_COOKIE, FailedSignIns, Session, SessionKeys, same_token
 
 Form = Mapping[str, str]
 MAX_FIELD = 70_000
@@ -46,6 +46,7 @@ class SignInNeeded(Exception):
 class Console:
     services: Services
     keys: SessionKeys
+    failures: FailedSignIns
 
 
 ConsoleDep = NamedDependency[Console]
@@ -56,7 +57,7 @@ FormDep = NamedDependency[Form]
 def console_of(services: Services) -> Console:
     settings = services.settings
     keys = SessionKeys(settings.console_secret, settings.console_session_minutes, services.clock)
-    return Console(services, keys)
+    return Console(services, keys, FailedSignIns(services.clock))
 
 
 async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) -> Session:

@@ -90,6 +90,32 @@ class SessionKeys:
         return _b64(digest)
 
 
+class FailedSignIns:
+    """Refuses sign-in from an address after `limit` unknown tokens within `window`: the
+    console's bearer tokens are not behind the API's rate limit on failed
+    authentications, so the sign-in form keeps its own."""
+
+    def __init__(
+        self, clock: Callable[[], datetime], limit: int = 10, window: float = 60.0
+    ) -> None:
+        self._clock = clock
+        self._limit = limit
+        self._window = timedelta(seconds=window)
+        self._failures: dict[str, list[datetime]] = {}
+
+    def refused(self, address: str) -> bool:
+        since = self._clock() - self._window
+        recent = [t for t in self._failures.get(address, []) if t > since]
+        if recent:
+            self._failures[address] = recent
+        else:
+            self._failures.pop(address, None)
+        return len(recent) >= self._limit
+
+    def failed(self, address: str) -> None:
+        self._failures.setdefault(address, []).append(self._clock())
+
+
 def same_token(expected: str, given: str | None) -> bool:
     """A form's CSRF token checked in constant time."""
     return given is not None and hmac.compare_digest(expected.encode(), given.encode())

@@ -80,7 +80,7 @@ async def sign_in_form(
 @post("/console/sign-in", include_in_schema=False)
 async def sign_in(request: Request[Any, Any, Any], console: ConsoleDep) -> Response[Any]:
     """A known token starts a session; an unknown one, or a form without its CSRF token,
-    starts none (the API's rate limit on failed authentications applies)."""
+    starts none, and after a few unknown ones the address waits a minute."""
     fields = await request.form()
     next_path = str(fields.get("next") or "")
     csrf = fields.get("csrf")
@@ -90,11 +90,17 @@ async def sign_in(request: Request[Any, Any, Any], console: ConsoleDep) -> Respo
         return sign_in_page(
             request, console, next_path, "The form has expired; sign in again.", status_code=403
         )
+    address = request.client.host if request.client else ""
+    if console.failures.refused(address):
+        return sign_in_page(
+            request, console, next_path, "Too many unknown tokens; wait a minute.", status_code=429
+        )
     token = str(fields.get("token") or "").strip()
     actor = None
     if token:
         actor = await anyio.to_thread.run_sync(console.services.auth.authenticate, token)
     if actor is None:
+        console.failures.failed(address)
         return sign_in_page(
             request, console, next_path, "That token is not known.", status_code=401
         )

@@ -129,3 +129,15 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_403_and_records_nothing(
     )
     assert borrowed.status_code == 403
     assert _replies(customer, ticket_id) == before
+
+
+def test_guessing_tokens_is_stopped_for_a_minute(
+    people: dict[str, Person], clock: FakeClock
+) -> None:
+    guesser = people["customer"]
+    guesser.get("/console/sign-in")
+    codes = [guesser.post("/console/sign-in", token=f"guess-{n}").status_code for n in range(11)]
+    assert codes == [401] * 10 + [429]
+    assert guesser.post("/console/sign-in", token=guesser.token).status_code == 429
+    clock.advance(seconds=61)
+    assert guesser.post("/console/sign-in", token=guesser.token).status_code == 303
