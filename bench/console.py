@@ -3,7 +3,7 @@ query in the same run.
 
     .venv/bin/python bench/console.py [--tickets 100000] [--requests 300]
 
-1. A SQLite store with one department, an agent and one real ticket, caught up by the
+1. A SQLite store with the console tests' organisation and one real ticket, caught up by the
    projections; its queue row is then copied to `--tickets` rows of that department,
    all assigned to the agent (the queue read model is what both pages read).
 2. Baseline: `GET /v1/queues/departments/{id}` (50 items, JSON) through the app in
@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from litestar.testing import TestClient
 
 from projections.queue.handlers import TICKETS, QueueProjection
+from tests.console.organisation import organisation
 from ticketing.asgi import with_console
 from wiring.config import Settings
 from wiring.migrate import migrate
@@ -99,27 +100,10 @@ def main() -> None:
     runner = Runtime(services).projection_runner()
     runner.start()
     with TestClient(with_console(services)) as client:
-        plan = post(
-            client,
-            ADMIN,
-            "/v1/sla-plans",
-            {"name": "Standard", "first_response_minutes": 60, "resolution_minutes": 480},
-        )
-        department = post(
-            client,
-            ADMIN,
-            "/v1/departments",
-            {"name": "IT Support", "sla_plan_id": plan["id"], "auto_assign": "none"},
-        )["id"]
-        agent = post(
-            client,
-            ADMIN,
-            "/v1/agents",
-            {"name": "John Doe", "email": "john@example.com", "department_ids": [department]},
-        )
-        customer = post(
-            client, ADMIN, "/v1/customers", {"name": "Jane Roe", "email": "jane@example.com"}
-        )
+        made = organisation(lambda route, body: post(client, ADMIN, route, body))
+        department = made.department_id
+        agent_id, agent_token = made.people["agent"]
+        customer = {"token": made.people["customer"][1]}
         post(
             client,
             customer["token"],
@@ -131,14 +115,14 @@ def main() -> None:
         with services.views.read() as c:
             table = services.views.live_table(c, QueueProjection, TICKETS)
         started = time.perf_counter()
-        seed(Path(str(settings.views_location())), table, department, agent["id"], args.tickets)
+        seed(Path(str(settings.views_location())), table, department, agent_id, args.tickets)
         print(f"{args.tickets} queue rows in {time.perf_counter() - started:.1f} s")
 
         page = client.get("/console/sign-in").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page)
         assert csrf
-        client.post("/console/sign-in", data={"csrf": csrf.group(1), "token": agent["token"]})
-        bearer = {"headers": {"Authorization": f"Bearer {agent['token']}"}}
+        client.post("/console/sign-in", data={"csrf": csrf.group(1), "token": agent_token})
+        bearer = {"headers": {"Authorization": f"Bearer {agent_token}"}}
         runs = {
             "API JSON, department queue (baseline)": timed(
                 client, f"/v1/queues/departments/{department}", args.requests, **bearer

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..api.live_server import Live
 from ..conftest import ADMIN_TOKEN
+from ..console.organisation import organisation
 from .conftest import api
 
 PHONE = {"width": 390, "height": 844}
@@ -17,38 +18,16 @@ XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)> <a href="javascri
 UNNAMED = re.compile(r"^\s*- (textbox|combobox|button|radio|checkbox|link)\s*(\[.*\])?:?\s*$")
 
 
-def organise(live: Live) -> dict[str, Any]:
-    plan = api(
-        live,
-        ADMIN_TOKEN,
-        "/v1/sla-plans",
-        {"name": "Standard", "first_response_minutes": 60, "resolution_minutes": 480},
-    )
-    it = api(
-        live,
-        ADMIN_TOKEN,
-        "/v1/departments",
-        {"name": "IT Support", "sla_plan_id": plan["id"], "auto_assign": "round_robin"},
-    )
-    api(
-        live,
-        ADMIN_TOKEN,
-        "/v1/help-topics",
-        {"name": "IT Support", "department_id": it["id"], "priority": "normal"},
-    )
-    agent = {"name": "John Doe", "email": "john@example.com", "department_ids": [it["id"]]}
-    return {
-        "agent": api(live, ADMIN_TOKEN, "/v1/agents", agent)["token"],
-        "auditor": api(
-            live,
-            ADMIN_TOKEN,
-            "/v1/agents",
-            {"name": "Ada Audit", "email": "ada@example.com", "role": "auditor"},
-        )["token"],
-        "customer": api(
-            live, ADMIN_TOKEN, "/v1/customers", {"name": "Jane Roe", "email": "jane@example.com"}
-        )["token"],
-    }
+def organise(live: Live) -> dict[str, str]:
+    """The console tests' organisation; each person's token."""
+    made = organisation(lambda route, body: api(live, ADMIN_TOKEN, route, body))
+    return {key: token for key, (_, token) in made.people.items()}
+
+
+def dismissed(dialog: Any, seen: list[str]) -> None:
+    """Notes a dialog a script opened (none may) and closes it."""
+    seen.append(dialog.message)
+    dialog.dismiss()
 
 
 def signed_in(browser: Any, live: Live, token: str, **options: Any) -> Any:
@@ -138,10 +117,10 @@ def test_hostile_text_is_inert_and_forms_without_csrf_are_refused(
     tokens = organise(live)
     dialogs: list[str] = []
     customer = signed_in(browser, live, tokens["customer"])
-    customer.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    customer.on("dialog", lambda d: dismissed(d, dialogs))
     ticket_url = open_ticket(customer, XSS[:200], XSS + " \u202egnp.exe")
     agent = signed_in(browser, live, tokens["agent"])
-    agent.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    agent.on("dialog", lambda d: dismissed(d, dialogs))
     queue_row(agent, "<script>alert(1)</script>")
     agent.goto(ticket_url)
     for page in (customer, agent):

@@ -12,6 +12,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from ..conftest import ADMIN_TOKEN
+from .organisation import organisation
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _ONCE = re.compile(r'name="once" value="([^"]+)"')
@@ -106,50 +107,10 @@ class Organisation:
 
 
 def organise(client: TestClient[Any]) -> Organisation:
-    """IT Support (an 8-hour resolution SLA, round-robin to John Doe) and Billing; people
-    of every role the console serves."""
-    plan = api(
-        client,
-        ADMIN_TOKEN,
-        "/v1/sla-plans",
-        {"name": "Standard", "first_response_minutes": 60, "resolution_minutes": 480},
-    )
-    it = api(
-        client,
-        ADMIN_TOKEN,
-        "/v1/departments",
-        {"name": "IT Support", "sla_plan_id": plan["id"], "auto_assign": "round_robin"},
-    )
-    billing = api(
-        client,
-        ADMIN_TOKEN,
-        "/v1/departments",
-        {"name": "Billing", "sla_plan_id": plan["id"], "auto_assign": "none"},
-    )
-    topic = api(
-        client,
-        ADMIN_TOKEN,
-        "/v1/help-topics",
-        {"name": "IT Support", "department_id": it["id"], "priority": "normal"},
-    )
-    people: dict[str, Person] = {}
-    staff = {
-        "agent": ("John Doe", "agent", [it["id"]]),
-        "billing": ("Bill Ing", "agent", [billing["id"]]),
-        "supervisor": ("Sue Pervisor", "supervisor", []),
-        "auditor": ("Ada Audit", "auditor", []),
-        "analyst": ("Ann Alyst", "analyst", []),
-    }
-    for key, (name, role, departments) in staff.items():
-        body = {"name": name, "email": f"{key}@example.com", "role": role}
-        made = api(client, ADMIN_TOKEN, "/v1/agents", {**body, "department_ids": departments})
-        people[key] = Person(client, made["token"], made["id"])
-    for key, name in (("customer", "Jane Roe"), ("other", "Richard Roe")):
-        made = api(
-            client, ADMIN_TOKEN, "/v1/customers", {"name": name, "email": f"{key}@example.com"}
-        )
-        people[key] = Person(client, made["token"], made["id"])
-    return Organisation(it["id"], billing["id"], topic["id"], people)
+    """The shared organisation, its people at the console through this client."""
+    made = organisation(lambda route, body: api(client, ADMIN_TOKEN, route, body))
+    people = {k: Person(client, token, person_id) for k, (person_id, token) in made.people.items()}
+    return Organisation(made.department_id, made.other_department_id, made.topic_id, people)
 
 
 def open_ticket(customer: Person, topic_id: str, subject: str, body: str) -> str:
