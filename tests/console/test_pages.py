@@ -4,11 +4,12 @@ that record nothing, and hostile text shown as text."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
-from .desk import HOSTILE, Organisation, Person, eventually, once, open_ticket
+from .desk import HOSTILE, Organisation, Person, api, eventually, once, open_ticket
 
 
 def _state(page: str) -> str:
@@ -163,3 +164,37 @@ def test_hostile_text_is_shown_as_text(org: Organisation, hostile: str) -> None:
         assert "[RLO]" in pages[1]
     else:
         assert "&lt;" in pages[1]
+
+
+def test_queues_page_by_keyset_and_search_finds_tickets(org: Organisation) -> None:
+    customer, supervisor, auditor = (org.people[k] for k in ("customer", "supervisor", "auditor"))
+    for n in range(52):
+        api(customer.client, customer.token, "/v1/tickets", {"subject": f"Outage {n}", "body": "x"})
+    supervisor.sign_in()
+    queue = f"/console/queue/departments/{org.other_department_id}"
+    assert "Nothing here" in supervisor.get(queue).text
+    queue = f"/console/queue/departments/{org.department_id}?sort=created"
+    first = eventually(supervisor, queue, "Outage 51")
+    assert first.text.count('class="subject"') == 50
+    following = re.search(r'rel="next" href="\?([^"]+)"', first.text)
+    assert following, first.text
+    onward = html.unescape(following.group(1))
+    second = supervisor.get(f"/console/queue/departments/{org.department_id}?{onward}")
+    assert second.text.count('class="subject"') == 2
+    shown = re.findall(r"Outage \d+", first.text + second.text)
+    assert len(set(shown)) == 52
+    auditor.sign_in()
+    assert "Outage 7<" in auditor.get("/console/search?q=Outage+7").text
+
+
+def test_a_command_the_state_refuses_is_said_plainly(org: Organisation) -> None:
+    customer = org.people["customer"]
+    customer.sign_in()
+    ticket_id = open_ticket(customer, org.topic_id, "Printer", "It jams.")
+    refused = customer.post(f"/console/tickets/{ticket_id}/review", rating="5", comment="")
+    assert refused.status_code == 409
+    assert "Not possible in the ticket&#39;s current state" in refused.text
+    assert f'href="/console/tickets/{ticket_id}"' in refused.text
+    empty = customer.post(f"/console/tickets/{ticket_id}/reply", body="   ")
+    assert empty.status_code == 400
+    assert "body" in empty.text
