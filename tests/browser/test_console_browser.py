@@ -5,8 +5,11 @@ the accessibility tree; a phone's width."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from ..api.live_server import Live
 from ..conftest import ADMIN_TOKEN
@@ -24,6 +27,23 @@ def organise(live: Live) -> dict[str, str]:
     return {key: token for key, (_, token) in made.people.items()}
 
 
+VIOLATIONS: list[str] = []
+"""What the pages logged about the content security policy (nothing, checked after each
+test: an assertion in an event handler would not fail the test)."""
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations() -> Iterator[None]:
+    VIOLATIONS.clear()
+    yield
+    assert VIOLATIONS == []
+
+
+def refuse_policy_violations(message: Any) -> None:
+    if "Content Security Policy" in message.text:
+        VIOLATIONS.append(message.text)
+
+
 def dismissed(dialog: Any, seen: list[str]) -> None:
     """Notes a dialog a script opened (none may) and closes it."""
     seen.append(dialog.message)
@@ -31,7 +51,10 @@ def dismissed(dialog: Any, seen: list[str]) -> None:
 
 
 def signed_in(browser: Any, live: Live, token: str, **options: Any) -> Any:
+    """A new browser context signed in; any message the page logs about the content
+    security policy fails the test (the console has no inline script or style)."""
     page = browser.new_context(base_url=live.base_url, **options).new_page()
+    page.on("console", refuse_policy_violations)
     page.goto("/console/")
     page.get_by_label("Your access token").fill(token)
     page.get_by_role("button", name="Sign in").click()
