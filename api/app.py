@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Litestar, Router
@@ -43,7 +44,11 @@ from .what_if import what_if_sla
 MAX_BODY = 1024 * 1024
 
 
-def create_app(services: Services) -> Litestar:
+def create_app(
+    services: Services, beside: Sequence[Router] = (), open_paths: Sequence[str] = ()
+) -> Litestar:
+    """The API; `beside` are routers served by the same app with their own sign-in (the
+    console), reached without a bearer token under `open_paths` (regular expressions)."""
     process = ProcessMetrics()
     runtime = Runtime(services)
     reads = Reads(services, process.read_waiters)
@@ -57,6 +62,7 @@ def create_app(services: Services) -> Litestar:
             healthz,
             readyz,
             metrics_handler(process, services),
+            *beside,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -66,7 +72,9 @@ def create_app(services: Services) -> Litestar:
             reads.middleware,
             process.middleware,
             DefineMiddleware(
-                BearerTokens, exclude=[f"^{p}" for p in PUBLIC_PATHS], addresses=_buckets(services)
+                BearerTokens,
+                exclude=[*(f"^{p}" for p in PUBLIC_PATHS), *open_paths],
+                addresses=_buckets(services),
             ),
             _buckets(services).middleware,
         ],

@@ -90,17 +90,27 @@ def due(clock: SLAClock | None, target: Target) -> str | None:
     """The target's due time in this cycle (kept once met or breached), or None."""
     found = None if clock is None else clock.deadline(target)
     return None if found is None else rfc3339(found.due)
+def earliest_open(clock: SLAClock | None) -> datetime | None:
+    """The earliest due time not yet settled, or None."""
+    pending = [] if clock is None else [d.due for d in clock.deadlines if not d.done]
+    return min(pending, default=None)
+
+
+def next_due(clock: SLAClock | None) -> str | None:
+    """The moment a live countdown counts to: the earliest open due time, None while the
+    clock is paused (it does not run) or every target is settled."""
+    moment = earliest_open(clock)
+    if clock is None or moment is None or clock.paused_since is not None:
+        return None
+    return rfc3339(moment)
 
 
 def minutes_left(clock: SLAClock | None, now: datetime) -> float | None:
     """Business minutes until the earliest open due time (negative once overdue);
     None without a clock, with every target settled, or while paused (frozen)."""
-    if clock is None:
+    due = earliest_open(clock)
+    if clock is None or due is None:
         return None
-    pending = [d.due for d in clock.deadlines if not d.done]
-    if not pending:
-        return None
-    due = min(pending)
     since = clock.paused_since or now
     calendar = clock.terms.calendar
     if since <= due:

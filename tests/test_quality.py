@@ -33,6 +33,7 @@ def test_mypy_passes_strict_on_the_domain():
         "workers",
         "wiring",
         "api",
+        "console",
         "ticketing",
     )
     assert result.returncode == 0, result.stdout + result.stderr

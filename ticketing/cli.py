@@ -169,9 +169,13 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> int:
         os.environ["TICKETING_ADMIN_TOKEN"] = token
         settings = Settings.from_environment()
         print(f"admin token (generated, set TICKETING_ADMIN_TOKEN to choose one): {token}")
+    if not settings.console_secret:
+        # One key for every server process, so that a console session works in all of them.
+        os.environ["TICKETING_CONSOLE_SECRET"] = secrets.token_urlsafe(32)
     migrate(settings)
     print(f"ticketing on {_redacted(settings.database_url)}, listening on http://{host}:{port}")
-    print(f"OpenAPI: http://{host}:{port}/schema", flush=True)
+    print(f"OpenAPI: http://{host}:{port}/schema")
+    print(f"Console: http://{host}:{port}/console/", flush=True)
     uvicorn.run(
         "ticketing.asgi:app",
         factory=True,

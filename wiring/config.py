@@ -31,6 +31,11 @@ class Settings:
     """How many reads of one caller may wait for a projection at once (beyond: 429)."""
     audit_key_file: str | None = None
     """The Ed25519 key (PEM) that signs audit checkpoints; a public key verifies only."""
+    console_secret: str | None = None
+    """Signs the console's session cookies; without it each process draws its own, so set it
+    when several processes serve the console."""
+    console_session_minutes: float = 480.0
+    """How long a console sign-in lasts (a working day)."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -46,6 +51,8 @@ class Settings:
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
             audit_key_file=env.get("TICKETING_AUDIT_KEY_FILE") or None,
+            console_secret=env.get("TICKETING_CONSOLE_SECRET") or None,
+            console_session_minutes=_number(env, "TICKETING_CONSOLE_SESSION_MINUTES", 480.0),
         )
 
     @property

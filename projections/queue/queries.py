@@ -126,6 +126,7 @@ def _filters(query: QueueQuery) -> tuple[list[str], list[Any]]:
 def _item(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     clock = sla_clock.load(row.pop("sla_clock"))
     row["business_minutes_left"] = sla_clock.minutes_left(clock, now)
+    row["next_due"] = sla_clock.next_due(clock)
     return row
 
 

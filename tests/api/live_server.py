@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import uvicorn
+from litestar import Litestar
 
 from api.app import create_app
 from wiring.config import Settings
@@ -29,11 +31,16 @@ class Live:
 
 
 @contextmanager
-def live_server(settings: Settings, clock: FakeClock) -> Iterator[Live]:
-    """The app on a fresh store, served until the block ends."""
+def live_server(
+    settings: Settings,
+    clock: FakeClock | Callable[[], datetime],
+    app: Callable[[Services], Litestar] = create_app,
+) -> Iterator[Live]:
+    """The app (the API, or another composition of it) on a fresh store, served until the
+    block ends."""
     migrate(settings)
     services = build_services(settings, clock=clock)
-    server = uvicorn.Server(uvicorn.Config(create_app(services), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app(services), log_level="warning"))
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))
     base_url = f"http://127.0.0.1:{listening.getsockname()[1]}"
