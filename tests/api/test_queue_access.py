@@ -3,20 +3,15 @@ bad parameters answer, roles and tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from litestar.testing import TestClient
 
-from wiring.config import Settings
-
-from ..conftest import FakeClock
 from .conftest import Caller
 from .helpers import ok, problem
 from .projection_fixtures import (
-    app_client,
     b64,
     command,
     staff,
@@ -25,11 +20,6 @@ from .projection_fixtures import (
 
 MINE = "/v1/queues/mine"
 NOWHERE = f"/v1/queues/departments/{uuid4()}"
-
-
-@pytest.fixture
-def client(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
-    yield from app_client(settings, clock, workers=True)
 
 
 @pytest.fixture

@@ -12,30 +12,22 @@ from eventsourcing.domain import Aggregate
 from domain.organisation import (
     AssignMode,
     Department,
-    PlanTerms,
 )
 from domain.people import Person
-from domain.values import Actor, Role, Status
+from domain.values import Actor, Role
 from projections.base import MemoryRows, Row
 from projections.directory.handlers import (
     ORGANISATION,
     DirectoryProjection,
     Kind,
 )
-from tests.builders import later, origin
+from tests.builders import STANDARD_TERMS, later, origin
 
 _IDS = UUID("d1d1d1d1-0000-4000-8000-000000000000")
 ADMIN = Actor(uuid5(_IDS, "admin"), Role.ADMIN)
 SUPPORT = uuid5(_IDS, "support")
 BILLING = uuid5(_IDS, "billing")
-TERMS = PlanTerms(
-    first_response_minutes=60,
-    resolution_minutes=480,
-    next_response_minutes=None,
-    warn_at_percent=80,
-    pause_statuses=(Status.AWAITING_CUSTOMER,),
-    calendar_id=None,
-)
+TERMS = STANDARD_TERMS
 
 
 def the_id(name: str) -> UUID:
