@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 from domain.calendar import WEEKDAYS, BusinessCalendar
+from domain.organisation import PlanTerms
 from domain.sla import SLATerms
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
@@ -121,6 +122,15 @@ def ticket_in(status: Status) -> Ticket:
 
 SYSTEM = person(Role.SYSTEM)
 PLAN = UUID("9a9a9a9a-0000-4000-8000-000000000001")
+STANDARD_TERMS = PlanTerms(
+    first_response_minutes=60,
+    resolution_minutes=480,
+    next_response_minutes=None,
+    warn_at_percent=80,
+    pause_statuses=(Status.AWAITING_CUSTOMER,),
+    calendar_id=None,
+)
+"""A plan's terms: an hour to answer, eight to resolve, paused while the customer is away."""
 ROUND_THE_CLOCK = BusinessCalendar.define(
     "Europe/Berlin", {day: [["00:00", "24:00"]] for day in WEEKDAYS}, ["2026-12-25"]
 )

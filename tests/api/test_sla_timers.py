@@ -8,6 +8,7 @@ clock starts on Monday 2026-03-02 at 09:00 UTC.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from wiring.config import Settings
 from ..conftest import FakeClock
 from .conftest import Caller, register
 from .helpers import ok, path, problem
+from .metrics_text import value
 from .sla_fixtures import (
     FIRST_RESPONSE_DUE,
     RESOLUTION_DUE,
@@ -113,6 +115,16 @@ def test_the_timers_list_a_breached_ticket_with_negative_minutes_left(
     assert timer["first_response_due"] == FIRST_RESPONSE_DUE
     assert timer["business_minutes_left"] == -31.0
     assert ok(agent.get(f"{TIMERS}?sla_state=on_track"))["items"] == []
+
+
+def test_a_breach_counts_in_the_metrics_of_its_day(
+    desk: Desk, ticket_id: str, client: TestClient[Any], clock: FakeClock
+) -> None:
+    clock.now = monday(10, 1)
+    desk.tick(times=3)
+    assert value(client.get("/metrics").text, "ticketing_sla_breaches_today") == 1
+    clock.now = monday(10, 1) + timedelta(days=1)
+    assert value(client.get("/metrics").text, "ticketing_sla_breaches_today") == 0
 
 
 def test_the_timers_count_only_business_minutes_left(

@@ -17,26 +17,20 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.organisation import AssignMode, PlanTerms
+from domain.organisation import AssignMode
 from domain.pipeline import Intent
-from domain.values import Actor, Origin, Role, Status
+from domain.values import Actor, Origin, Role
 from wiring.config import Settings
 from wiring.migrate import migrate
 from wiring.runtime import SLA_LOCK, Runtime
 from wiring.services import Services, build_services
 
+from ..builders import STANDARD_TERMS
 from ..conftest import FakeClock
 
 ADMIN = Actor(uuid4(), Role.ADMIN)
 CUSTOMER = Actor(uuid4(), Role.CUSTOMER)
-STANDARD = PlanTerms(
-    first_response_minutes=60,
-    resolution_minutes=480,
-    next_response_minutes=None,
-    warn_at_percent=80,
-    pause_statuses=(Status.AWAITING_CUSTOMER,),
-    calendar_id=None,
-)
+STANDARD = STANDARD_TERMS
 
 Build = Callable[[], Services]
 

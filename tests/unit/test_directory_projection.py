@@ -1,162 +1,43 @@
-"""The directory projection, given people and organisation events, then rows: in
+"""The directory projection, given organisation events, then rows: in
 memory, without a store."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
-from uuid import UUID, uuid5
-
-from eventsourcing.domain import Aggregate
 
 from domain.calendar import BusinessCalendar
 from domain.organisation import (
-    AssignMode,
     DefaultDepartment,
-    Department,
     HelpTopic,
     PlanTerms,
     SLAPlan,
     WorkCalendar,
 )
-from domain.people import Person
 from domain.timefmt import rfc3339
-from domain.values import Actor, Priority, Role, Status
-from projections.base import MemoryRows, Row
+from domain.values import Priority, Role, Status
+from projections.base import MemoryRows
 from projections.directory import documents
 from projections.directory.handlers import (
     DEFAULT_DEPARTMENT,
-    MEMBERSHIPS,
     ORGANISATION,
     PEOPLE,
-    DirectoryProjection,
     Kind,
 )
 from tests.builders import START, later, origin
 
-_IDS = UUID("d1d1d1d1-0000-4000-8000-000000000000")
-ADMIN = Actor(uuid5(_IDS, "admin"), Role.ADMIN)
-SUPPORT = uuid5(_IDS, "support")
-BILLING = uuid5(_IDS, "billing")
-TERMS = PlanTerms(
-    first_response_minutes=60,
-    resolution_minutes=480,
-    next_response_minutes=None,
-    warn_at_percent=80,
-    pause_statuses=(Status.AWAITING_CUSTOMER,),
-    calendar_id=None,
+from .directory_builders import (
+    ADMIN,
+    BILLING,
+    SUPPORT,
+    TERMS,
+    ann_actor,
+    department,
+    document,
+    fed,
+    registered,
+    table,
+    the_id,
 )
-
-
-def the_id(name: str) -> UUID:
-    return uuid5(_IDS, name)
-
-
-def fed(rows: MemoryRows, *aggregates: Aggregate, at: int) -> None:
-    """Feeds the aggregates' pending events, in order, from log position `at`."""
-    events = [e for a in aggregates for e in a.collect_events()]
-    rows.apply(DirectoryProjection, list(enumerate(events, start=at)))
-
-
-def registered(
-    name: str, role: Role, departments: tuple[UUID, ...] = (), minute: int = 0
-) -> Person:
-    return Person.register(
-        the_id(name),
-        name,
-        f"{name.lower()}@example.com",
-        role,
-        list(departments),
-        origin(ADMIN, later(minute)),
-    )
-
-
-def table(rows: MemoryRows, name: str) -> dict[Any, Row]:
-    return rows.tables.get(name, {})
-
-
-def document(rows: MemoryRows, kind: Kind, item_id: UUID) -> Any:
-    return json.loads(table(rows, ORGANISATION.name)[(kind.value, str(item_id))]["data"])
-
-
-def ann_actor() -> Actor:
-    return Actor(the_id("Ann"), Role.AGENT)
-
-
-def department(name: str, department_id: UUID, plan_id: UUID | None = None) -> Department:
-    return Department.define(
-        department_id, name, plan_id, AssignMode.ROUND_ROBIN, 5, 10, origin(ADMIN, later(2))
-    )
-
-
-def test_a_registered_person_is_a_row_and_a_membership_per_department():
-    rows = MemoryRows()
-    fed(rows, registered("Ann", Role.AGENT, (SUPPORT, BILLING), minute=3), at=7)
-
-    ann = str(the_id("Ann"))
-    assert table(rows, PEOPLE.name) == {
-        (ann,): {
-            "person_id": ann,
-            "position": 7,
-            "role": "agent",
-            "name": "Ann",
-            "email": "ann@example.com",
-            "department_ids": json.dumps([str(SUPPORT), str(BILLING)], separators=(",", ":")),
-            "away": 0,
-            "created_at": rfc3339(later(3)),
-        }
-    }
-    assert table(rows, MEMBERSHIPS.name) == {
-        (str(d), ann): {
-            "department_id": str(d),
-            "person_id": ann,
-            "role": "agent",
-            "away": 0,
-            "position": 7,
-        }
-        for d in (SUPPORT, BILLING)
-    }
-
-
-def test_a_customer_belongs_to_no_department():
-    rows = MemoryRows()
-    fed(rows, registered("Cid", Role.CUSTOMER), at=1)
-
-    assert table(rows, PEOPLE.name)[(str(the_id("Cid")),)]["role"] == "customer"
-    assert table(rows, MEMBERSHIPS.name) == {}
-
-
-def test_going_away_and_coming_back_changes_the_person_and_every_membership():
-    rows = MemoryRows()
-    ann = registered("Ann", Role.AGENT, (SUPPORT, BILLING))
-    bob = registered("Bob", Role.AGENT, (SUPPORT,))
-    fed(rows, ann, bob, at=1)
-
-    ann.set_away(True, origin(ann_actor(), later(5)))
-    fed(rows, ann, at=10)
-    aways = {k: r["away"] for k, r in table(rows, MEMBERSHIPS.name).items()}
-    assert table(rows, PEOPLE.name)[(str(ann.id),)]["away"] == 1
-    assert aways == {
-        (str(SUPPORT), str(ann.id)): 1,
-        (str(BILLING), str(ann.id)): 1,
-        (str(SUPPORT), str(bob.id)): 0,
-    }
-    assert {r["position"] for r in table(rows, MEMBERSHIPS.name).values()} == {1, 2}
-
-    ann.set_away(False, origin(ann_actor(), later(9)))
-    fed(rows, ann, at=11)
-    assert table(rows, PEOPLE.name)[(str(ann.id),)]["away"] == 0
-    assert {r["away"] for r in table(rows, MEMBERSHIPS.name).values()} == {0}
-
-
-def test_an_availability_change_in_the_same_batch_as_the_registration_applies():
-    rows = MemoryRows()
-    ann = registered("Ann", Role.AGENT, (SUPPORT,))
-    ann.set_away(True, origin(ann_actor(), later(1)))
-    fed(rows, ann, at=1)
-
-    assert table(rows, PEOPLE.name)[(str(ann.id),)]["away"] == 1
-    assert table(rows, MEMBERSHIPS.name)[(str(SUPPORT), str(ann.id))]["away"] == 1
 
 
 def test_a_calendar_shows_its_zone_working_days_and_sorted_holidays():
