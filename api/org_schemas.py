@@ -138,3 +138,26 @@ class DepartmentList(msgspec.Struct):
 class HelpTopicList(msgspec.Struct):
     items: list[HelpTopicView]
     next_cursor: str | None
+
+
+class InlineCalendar(msgspec.Struct, forbid_unknown_fields=True):
+    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    hours: dict[str, Annotated[list[Span], msgspec.Meta(max_length=24)]]
+    holidays: Annotated[list[str], msgspec.Meta(max_length=1000)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class HypotheticalPlan(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields of an SLA plan, under a stored calendar (`calendar_id`), one given
+    here (`calendar`), or none (round the clock)."""
+
+    first_response_minutes: Minutes
+    resolution_minutes: Minutes
+    next_response_minutes: Minutes | None = None
+    warn_at_percent: Percent = 80
+    pause_statuses: list[ActiveStatus] = msgspec.field(
+        default_factory=lambda: [Status.AWAITING_CUSTOMER.value]
+    )
+    calendar_id: UUID | None = None
+    calendar: InlineCalendar | None = None

@@ -20,7 +20,7 @@ from .auth import allow
 from .deps import IntentDep, ServicesDep
 from .directory_reads import answer, page, view
 from .openapi import CHANGE, CREATE, WAITS, problems
-from .org_schemas import DefinePlan, PlanList, PlanView, Preview, PreviewView
+from .org_schemas import DefinePlan, HypotheticalPlan, PlanList, PlanView, Preview, PreviewView
 from .params import Cursor, Limit, MinPosition
 from .times import instant
 
@@ -37,7 +37,8 @@ def answered(services: Services, outcome: Outcome) -> Response[PlanView]:
     return answer(services, outcome, plan, PlanView)
 
 
-def terms(data: DefinePlan) -> PlanTerms:
+def terms(data: DefinePlan | HypotheticalPlan) -> PlanTerms:
+    """A plan's targets as the domain takes them (what-if's hypothetical plans too)."""
     return PlanTerms(
         first_response_minutes=data.first_response_minutes,
         resolution_minutes=data.resolution_minutes,

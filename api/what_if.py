@@ -5,7 +5,6 @@ because the plan is a document, not a query string."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -14,45 +13,22 @@ from litestar.params import JSONBody
 
 from domain.calendar import BusinessCalendar
 from domain.errors import InvalidInput
-from domain.organisation import PlanTerms
 from domain.sla import Target
 from domain.timefmt import rfc3339
-from domain.values import Role, Status
+from domain.values import Role
 from readside.what_if import Comparison, Side, Tally, WhatIf
 from wiring.services import Services
 
 from .auth import allow
 from .deps import ServicesDep
 from .openapi import problems
-from .org_schemas import ActiveStatus, Minutes, Percent, Span
+from .org_schemas import HypotheticalPlan
+from .sla_plans import terms
 from .times import instant
 
 PERIOD_MAX = timedelta(days=92)
 """A quarter at most: each ticket of the period is replayed, so the cost follows the
 period's traffic."""
-
-
-class InlineCalendar(msgspec.Struct, forbid_unknown_fields=True):
-    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    hours: dict[str, Annotated[list[Span], msgspec.Meta(max_length=24)]]
-    holidays: Annotated[list[str], msgspec.Meta(max_length=1000)] = msgspec.field(
-        default_factory=list
-    )
-
-
-class HypotheticalPlan(msgspec.Struct, forbid_unknown_fields=True):
-    """The fields of an SLA plan, under a stored calendar (`calendar_id`), one given
-    here (`calendar`), or none (round the clock)."""
-
-    first_response_minutes: Minutes
-    resolution_minutes: Minutes
-    next_response_minutes: Minutes | None = None
-    warn_at_percent: Percent = 80
-    pause_statuses: list[ActiveStatus] = msgspec.field(
-        default_factory=lambda: [Status.AWAITING_CUSTOMER.value]
-    )
-    calendar_id: UUID | None = None
-    calendar: InlineCalendar | None = None
 
 
 class AskWhatIf(msgspec.Struct, forbid_unknown_fields=True):
@@ -112,20 +88,9 @@ def answer(services: Services, data: AskWhatIf) -> WhatIfView:
         raise InvalidInput("to", "to must be after from")
     if end - start > PERIOD_MAX:
         raise InvalidInput("to", f"the period is at most {PERIOD_MAX.days} days")
-    terms = services.helpdesk.hypothetical_terms(_plan(data.plan), _calendar(data.plan))
-    found = services.what_if(terms, start, end, data.department_id)
+    plan = services.helpdesk.hypothetical_terms(terms(data.plan), _calendar(data.plan))
+    found = services.what_if(plan, start, end, data.department_id)
     return _view(found, rfc3339(start), rfc3339(end), data.department_id)
-
-
-def _plan(plan: HypotheticalPlan) -> PlanTerms:
-    return PlanTerms(
-        first_response_minutes=plan.first_response_minutes,
-        resolution_minutes=plan.resolution_minutes,
-        next_response_minutes=plan.next_response_minutes,
-        warn_at_percent=plan.warn_at_percent,
-        pause_statuses=tuple(Status(s) for s in dict.fromkeys(plan.pause_statuses)),
-        calendar_id=plan.calendar_id,
-    )
 
 
 def _calendar(plan: HypotheticalPlan) -> BusinessCalendar | None:

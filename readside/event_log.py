@@ -38,7 +38,7 @@ class EventLog:
     def history(self, ticket_id: UUID) -> Iterator[Positioned]:
         """A ticket's events oldest first, each with its position; `NotATicketEvent` or
         the mapper's error when a stored event is no longer a ticket's."""
-        for row in self._rows(ticket_id):
+        for row in self._rows((ticket_id,)):
             stored = StoredEvent(
                 originator_id=ticket_id,
                 originator_version=row["originator_version"],
@@ -84,7 +84,7 @@ class EventLog:
         ids = iter(ticket_ids)
         while chunk := tuple(islice(ids, batch)):
             by_ticket: dict[UUID, list[Any]] = {t: [] for t in chunk}
-            for row in self._rows_of(chunk):
+            for row in self._rows(chunk):
                 originator = row["originator_id"]
                 ticket_id = originator if isinstance(originator, UUID) else UUID(originator)
                 stored = StoredEvent(
@@ -96,12 +96,14 @@ class EventLog:
                 by_ticket[ticket_id].append(self.mapper.to_domain_event(stored))
             yield from (events for events in by_ticket.values() if events)
 
-    def _rows_of(self, ticket_ids: tuple[UUID, ...]) -> list[Any]:
+    def _rows(self, ticket_ids: tuple[UUID, ...]) -> list[Any]:
+        """The stored rows of some tickets, each ticket's in version order."""
         recorder = self.recorder
         if isinstance(recorder, PostgresApplicationRecorder):
             query = sql.SQL(
-                "SELECT originator_id, originator_version, topic, state FROM {}.{} "
-                "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+                "SELECT notification_id, originator_id, originator_version, topic, state"
+                " FROM {}.{} WHERE originator_id = ANY(%s)"
+                " ORDER BY originator_id, originator_version"
             ).format(
                 sql.Identifier(recorder.datastore.schema),
                 sql.Identifier(recorder.events_table_name),
@@ -112,35 +114,11 @@ class EventLog:
         if isinstance(recorder, SQLiteApplicationRecorder):
             marks = ", ".join("?" * len(ticket_ids))
             statement = (  # the table name is the library's constant, not input
-                "SELECT originator_id, originator_version, topic, state "  # noqa: S608
-                f"FROM {recorder.events_table_name} WHERE originator_id IN ({marks}) "
-                "ORDER BY originator_id, originator_version"
+                "SELECT rowid AS notification_id, originator_id, originator_version, topic,"  # noqa: S608
+                f" state FROM {recorder.events_table_name} WHERE originator_id IN ({marks})"
+                " ORDER BY originator_id, originator_version"
             )
             with recorder.datastore.transaction(commit=False) as c:
                 c.execute(statement, [t.hex for t in ticket_ids])
-                return list(c.fetchall())
-        raise TypeError(f"unsupported recorder {type(recorder).__name__}")
-
-    def _rows(self, ticket_id: UUID) -> list[Any]:
-        recorder = self.recorder
-        if isinstance(recorder, PostgresApplicationRecorder):
-            query = sql.SQL(
-                "SELECT notification_id, originator_version, topic, state FROM {}.{} "
-                "WHERE originator_id = %s ORDER BY originator_version"
-            ).format(
-                sql.Identifier(recorder.datastore.schema),
-                sql.Identifier(recorder.events_table_name),
-            )
-            with recorder.datastore.transaction(commit=False) as curs:
-                curs.execute(query, (ticket_id,))
-                return list(curs.fetchall())
-        if isinstance(recorder, SQLiteApplicationRecorder):
-            statement = (  # the table name is the library's constant, not input
-                "SELECT rowid AS notification_id, originator_version, topic, state "  # noqa: S608
-                f"FROM {recorder.events_table_name} WHERE originator_id = ? "
-                "ORDER BY originator_version"
-            )
-            with recorder.datastore.transaction(commit=False) as c:
-                c.execute(statement, (ticket_id.hex,))
                 return list(c.fetchall())
         raise TypeError(f"unsupported recorder {type(recorder).__name__}")

@@ -9,7 +9,8 @@ from uuid import UUID
 
 import msgspec
 
-from api.what_if import AskWhatIf, HypotheticalPlan, answer
+from api.org_schemas import HypotheticalPlan
+from api.what_if import AskWhatIf, answer
 from domain.errors import InvalidInput
 from wiring.config import Settings
 from wiring.services import build_services
