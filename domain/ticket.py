@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from . import chain, sla_events, ticket_sla
+from . import attachment_events, chain, sla_events, ticket_sla
+from .attachment_events import no_attachments
+from .attachments import take_uploads, without
 from .errors import InvalidInput, InvalidTransition
 from .lifecycle import CUSTOMER_CLOSABLE, Command, require_allowed, require_move
 from .policy import BODY_MAX, SUBJECT_MAX, require_printable, require_text
@@ -18,6 +21,7 @@ from .ticket_events import TicketEvent
 from .ticket_sla import Change
 from .values import (
     AssignReason,
+    Attachment,
     Message,
     MessageKind,
     Origin,
@@ -25,6 +29,7 @@ from .values import (
     Review,
     Role,
     Status,
+    Upload,
 )
 
 
@@ -45,7 +50,15 @@ class Ticket(ShallowCopied, Aggregate):
     review: Review | None
     sla: SLAClock | None
     closed_at: datetime | None
+    uploads: tuple[Upload, ...]
     head_hash: str
+
+    class_version = 2
+    """2: `uploads`, the attachments not yet on a message."""
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["uploads"] = []
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
@@ -77,6 +90,7 @@ class Ticket(ShallowCopied, Aggregate):
             ticket.review = None
             ticket.sla = None
             ticket.closed_at = None
+            ticket.uploads = ()
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -104,13 +118,20 @@ class Ticket(ShallowCopied, Aggregate):
             aggregate.department_id = self.department_id
 
     class Replied(Event):
-        """A public message: the customer sees it."""
+        """A public message: the customer sees it, and its attachments."""
 
         message_id: UUID
         body: str
+        attachments: tuple[Attachment, ...]
+
+        class_version = 2
+        """2: `attachments`."""
+
+        upcast_v1_v2 = staticmethod(no_attachments)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.REPLY))
+            aggregate.uploads = without(aggregate.uploads, self.attachments)
             if self.actor_role is not Role.CUSTOMER:
                 aggregate.sla = finished(aggregate.sla, (Target.FIRST_RESPONSE,))
 
@@ -120,9 +141,16 @@ class Ticket(ShallowCopied, Aggregate):
 
         message_id: UUID
         body: str
+        attachments: tuple[Attachment, ...]
+
+        class_version = 2
+        """2: `attachments`."""
+
+        upcast_v1_v2 = staticmethod(no_attachments)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.NOTE))
+            aggregate.uploads = without(aggregate.uploads, self.attachments)
 
     class StatusChanged(Event):
         status: Status
@@ -166,6 +194,7 @@ class Ticket(ShallowCopied, Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.review = Review(self.rating, self.comment, self.timestamp)
 
+    AttachmentUploaded: TypeAlias = attachment_events.AttachmentUploaded
     SLAStarted: TypeAlias = sla_events.SLAStarted
     SLAPaused: TypeAlias = sla_events.SLAPaused
     SLAResumed: TypeAlias = sla_events.SLAResumed
@@ -225,11 +254,31 @@ class Ticket(ShallowCopied, Aggregate):
         self._record(self.Transferred, origin, department_id=department_id)
         self._record_all(ticket_sla.switch_plan(self.sla, sla, origin.at, self.status), origin)
 
-    def reply(self, message_id: UUID, body: str, origin: Origin) -> None:
+    def upload(self, attachments: Sequence[Attachment], origin: Origin) -> None:
+        """Files for the uploader's next reply or note."""
+        require_allowed(Command.ATTACH, self.status)
+        for a in attachments:
+            self._record(
+                self.AttachmentUploaded,
+                origin,
+                attachment_id=a.id,
+                sha256=a.sha256,
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+            )
+
+    def reply(
+        self, message_id: UUID, body: str, origin: Origin, attachment_ids: Sequence[UUID] = ()
+    ) -> None:
         """A customer's reply also wakes the ticket: awaiting → in progress, resolved → open."""
         require_allowed(Command.REPLY, self.status)
         require_text("body", body, BODY_MAX)
-        replied: Change = (self.Replied, {"message_id": message_id, "body": body})
+        attachments = take_uploads(self.uploads, attachment_ids, origin.actor)
+        replied: Change = (
+            self.Replied,
+            {"message_id": message_id, "body": body, "attachments": attachments},
+        )
         if not origin.actor.is_customer:
             first = (Target.FIRST_RESPONSE,)
             self._record_all(ticket_sla.satisfying(self.sla, first, origin.at, replied), origin)
@@ -240,10 +289,15 @@ class Ticket(ShallowCopied, Aggregate):
         elif self.status is Status.RESOLVED:
             self._reopen("customer replied", origin)
 
-    def add_note(self, message_id: UUID, body: str, origin: Origin) -> None:
+    def add_note(
+        self, message_id: UUID, body: str, origin: Origin, attachment_ids: Sequence[UUID] = ()
+    ) -> None:
         require_allowed(Command.NOTE, self.status)
         require_text("body", body, BODY_MAX)
-        self._record(self.NoteAdded, origin, message_id=message_id, body=body)
+        attachments = take_uploads(self.uploads, attachment_ids, origin.actor)
+        self._record(
+            self.NoteAdded, origin, message_id=message_id, body=body, attachments=attachments
+        )
 
     def change_status(self, status: Status, origin: Origin) -> None:
         require_allowed(Command.CHANGE_STATUS, self.status)
@@ -330,7 +384,13 @@ class Ticket(ShallowCopied, Aggregate):
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:
     return Message(
-        event.message_id, kind, event.actor_id, event.actor_role, event.body, event.timestamp
+        event.message_id,
+        kind,
+        event.actor_id,
+        event.actor_role,
+        event.body,
+        event.timestamp,
+        tuple(event.attachments),
     )
 
 
