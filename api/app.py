@@ -14,6 +14,7 @@ from wiring.runtime import Runtime
 from wiring.services import Services
 
 from .agents import AgentController
+from .attachments import AttachmentController
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
 from .calendars import CalendarController
@@ -84,6 +85,7 @@ def _behind_tokens() -> list[Any]:
     return [
         TicketCommands,
         TicketController,
+        AttachmentController,
         AgentController,
         CustomerController,
         CalendarController,

@@ -22,7 +22,7 @@ from .people_commands import PeopleCommands
 from .pipeline import Act, Decision, Intent, Outcome, jittered_backoff
 from .policy import require_may, require_may_open
 from .ticket import Ticket
-from .values import Actor, AssignReason, Attachment, Priority, Role, Status
+from .values import Actor, AssignReason, Attachment, Effect, Priority, Role, Status
 
 
 def random_ticket_number() -> str:
@@ -141,7 +141,7 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
             ticket.upload(attachments, intent.origin)
             return [AttachmentPlace.place(a.id, ticket.id, intent.origin) for a in attachments]
 
-        return self._on_ticket(ticket_id, Command.ATTACH, intent, upload)
+        return self._on_ticket(ticket_id, Command.ATTACH, intent, upload, Effect.CREATED)
 
     def change_status(self, ticket_id: UUID, status: Status, intent: Intent) -> Outcome:
         return self._on_ticket(
@@ -260,10 +260,16 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
     # The ticket pipeline
 
     def _on_ticket(
-        self, ticket_id: UUID, command: Command, intent: Intent, act: Act[Ticket]
+        self,
+        ticket_id: UUID,
+        command: Command,
+        intent: Intent,
+        act: Act[Ticket],
+        effect: Effect = Effect.CHANGED,
     ) -> Outcome:
         require_may(intent.origin.actor, command)
-        return self.change(intent, lambda: self.ticket(ticket_id, intent.origin.actor), act)
+        load = lambda: self.ticket(ticket_id, intent.origin.actor)  # noqa: E731
+        return self.change(intent, load, act, effect)
 
     def _reopen_days(self, ticket: Ticket) -> int | None:
         if ticket.department_id is None:

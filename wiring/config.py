@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ticketing.sqlite3"
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -29,6 +30,8 @@ class Settings:
     5 s; tests inject less)."""
     read_waiters_per_caller: int = 8
     """How many reads of one caller may wait for a projection at once (beyond: 429)."""
+    attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
+    """The largest file an upload may carry (beyond: 413, nothing recorded)."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +46,9 @@ class Settings:
             else workers.lower() in ("1", "true", "yes", "on"),
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
+            attachment_max_bytes=int(
+                _number(env, "TICKETING_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+            ),
         )
 
     @property
