@@ -43,6 +43,7 @@ TICKETS = Table(
         ("department_id", "status"),
         ("due_sort", "ticket_id"),
         ("status", "resolved_at"),
+        ("customer_id", "created_at", "ticket_id"),
     ),
 )
 
@@ -116,7 +117,8 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 3
+    version = 4
+    """4: an index for a customer's own tickets, newest first."""
     tables = (TICKETS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

@@ -97,7 +97,7 @@ def test_a_file_over_the_limit_is_413_and_records_nothing(
     ("hostile", "shown"),
     [
         ("../../etc/passwd", "passwd"),
-        ('a"b\\c.txt', 'a"b\\c.txt'.split("\\")[-1]),
+        ('a"b\\c.txt', "c.txt"),
         ("evil\r\nSet-Cookie: x=1.txt", "evilSet-Cookie: x=1.txt"),
         ("r\u00e9sum\u00e9 \u65e5\u672c.pdf", "r\u00e9sum\u00e9 \u65e5\u672c.pdf"),
     ],
