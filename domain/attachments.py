@@ -47,14 +47,16 @@ def clean_media_type(raw: str | None) -> str:
 
 
 def content_disposition(filename: str) -> str:
-    """`attachment; filename="..."; filename*=UTF-8''...`: the ASCII fallback keeps only
-    characters that need no quoting (others become `_`), the extended form carries the
-    whole name percent-encoded, so neither quotes, backslashes, path separators, CR, LF
-    nor any other control character can reach the header."""
+    """`attachment; filename*=UTF-8''...; filename="..."`: the extended form carries the
+    whole name percent-encoded, the ASCII fallback keeps only characters that need no
+    quoting (others become `_`), so neither quotes, backslashes, path separators, CR, LF
+    nor any other control character can reach the header. The extended form comes first:
+    readers of RFC 6266 prefer it wherever it stands, and mail readers (RFC 2231, Python's
+    `email` among them) take the first `filename` parameter they find."""
     name = clean_filename(filename)
     fallback = _FALLBACK_KEEP.sub("_", unicodedata.normalize("NFKD", name)).strip() or "_"
     extended = quote(name, safe="!#$&+-.^_`|~", encoding="utf-8", errors="strict")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{extended}"
+    return f"attachment; filename*=UTF-8''{extended}; filename=\"{fallback}\""
 
 
 def take_uploads(

@@ -28,7 +28,7 @@ from domain.values import Attachment
 from tests.builders import AGENT, CUSTOMER, later, new_events, opened_ticket, origin
 from wiring.encoding import MsgspecMapper
 
-_DISPOSITION = re.compile(r"^attachment; filename=\"([^\"\\]*)\"; filename\*=UTF-8''([!-~]*)$")
+_DISPOSITION = re.compile(r"^attachment; filename\*=UTF-8''([!-~]*?); filename=\"([^\"\\]*)\"$")
 
 
 def _file(name: str = "toner.png") -> Attachment:
@@ -155,7 +155,7 @@ def test_a_content_disposition_is_one_safe_ascii_line_that_names_the_file(raw: s
     header = content_disposition(raw)
     match = _DISPOSITION.match(header)
     assert match is not None, header
-    fallback, extended = match.groups()
+    extended, fallback = match.groups()
     assert header.isascii()
     assert not any(c in header for c in "\r\n\x00")
     assert all(0x20 <= ord(c) < 0x7F for c in header)
