@@ -4,11 +4,15 @@ a file passes the limit), and downloading one, for exactly whoever may read its 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 import anyio.to_thread
 from litestar import Controller, Response, get, post
 from litestar.exceptions import HTTPException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath
 from litestar.response import Stream
 
@@ -35,6 +39,36 @@ DOWNLOAD_HEADERS = {
 """A stored file is never run as a page of this origin, whatever its declared type."""
 
 
+FILE = ResponseSpec(
+    bytes,
+    description="The file's bytes, as a download",
+    media_type="application/octet-stream",
+    generate_examples=False,
+)
+
+
+@dataclass
+class UploadOperation(Operation):
+    """The upload's body, which the handler reads as a stream (so Litestar cannot see it)."""
+
+    def __post_init__(self) -> None:
+        files = Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+        )
+        self.request_body = RequestBody(
+            required=True,
+            description="One or more `file` parts, each with a filename",
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT, properties={"file": files}, required=["file"]
+                    )
+                )
+            },
+        )
+
+
 class AttachmentController(Controller):
     tags = ["attachments"]
 
@@ -43,6 +77,7 @@ class AttachmentController(Controller):
         operation_id="uploadAttachments",
         guards=[allow(*CUSTOMER_OR_WORKER)],
         request_max_body_size=None,
+        operation_class=UploadOperation,
         responses=problems(404, 409, 413, 422),
     )
     async def upload(
@@ -66,7 +101,7 @@ class AttachmentController(Controller):
         "/v1/attachments/{attachment_id:uuid}",
         operation_id="downloadAttachment",
         guards=[allow(*TICKET_READERS)],
-        responses=problems(404),
+        responses={200: FILE, **problems(404)},
     )
     async def download(
         self, request: Caller, services: ServicesDep, attachment_id: FromPath[UUID]

@@ -78,7 +78,8 @@ def test_a_file_over_the_limit_is_413_and_records_nothing(
 ) -> None:
     settings = replace(settings, embedded_workers=True, attachment_max_bytes=1000)
     migrate(settings)
-    with TestClient(create_app(build_services(settings, clock=clock))) as client:
+    services = build_services(settings, clock=clock)
+    with TestClient(create_app(services)) as client:
         admin = Caller(client, ADMIN_TOKEN)
         customer = register(admin, "/v1/customers", name="Jane Roe", email="jane@example.com")
         opened = customer.post("/v1/tickets", {"subject": "Outage", "body": "Down."}).json()
@@ -90,6 +91,8 @@ def test_a_file_over_the_limit_is_413_and_records_nothing(
         assert answer.status_code == 413
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert customer.get(f"/v1/tickets/{opened['id']}").json()["version"] == before
+        with pytest.raises(KeyError):  # not even the small file's bytes were kept
+            services.blobs.chunks(hashlib.sha256(b"x" * 10).hexdigest())
         assert upload(customer, opened["id"], ("edge.bin", b"x" * 1000, "a/b")).status_code == 201
 
 
