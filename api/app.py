@@ -15,6 +15,7 @@ from wiring.runtime import Runtime
 from wiring.services import Services
 
 from .agents import AgentController
+from .attachments import AttachmentController
 from .audit import AuditController
 from .auth import PUBLIC_PATHS, BearerTokens
 from .calendars import CalendarController
@@ -94,6 +95,7 @@ def _behind_tokens() -> list[Any]:
     return [
         TicketCommands,
         TicketController,
+        AttachmentController,
         AgentController,
         CustomerController,
         CalendarController,

@@ -24,6 +24,14 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 async def provide_intent(request: Request[Actor, Any, Any]) -> Intent:
     """Who asks, when and why; the version they expect; the key that makes a retry safe."""
+    key = _key(request)
+    content = None if key is None else _canonical(await request.body())
+    return intent_of(request, content)
+
+
+def intent_of(request: Request[Actor, Any, Any], content: bytes | None) -> Intent:
+    """The intent of a request whose content (what an idempotent retry must repeat) is
+    given: the canonical body, or for a streamed upload what it was found to hold."""
     services: Services = request.app.state.services
     origin = Origin(
         actor=request.user,
@@ -31,7 +39,13 @@ async def provide_intent(request: Request[Actor, Any, Any]) -> Intent:
         correlation_id=_correlation_id(request),
         causation_id=uuid4(),
     )
-    idempotency = await _idempotency(request)
+    key = _key(request)
+    idempotency = None
+    if key is not None and content is not None:
+        fingerprint = hashlib.sha256(
+            b"\n".join([request.method.encode(), request.url.path.encode(), content])
+        ).hexdigest()
+        idempotency = Idempotency(key, fingerprint)
     return Intent(origin, _expected_version(request), idempotency)
 
 
@@ -65,19 +79,13 @@ def _expected_version(request: Request[Any, Any, Any]) -> int | None:
     return int(match.group(1))
 
 
-async def _idempotency(request: Request[Any, Any, Any]) -> Idempotency | None:
+def _key(request: Request[Any, Any, Any]) -> str | None:
     key = request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    if not _KEY.match(key):
+    if key is not None and not _KEY.match(key):
         raise InvalidInput(
             "Idempotency-Key", "Idempotency-Key must be 1-255 visible ASCII characters"
         )
-    body = await request.body()
-    fingerprint = hashlib.sha256(
-        b"\n".join([request.method.encode(), request.url.path.encode(), _canonical(body)])
-    ).hexdigest()
-    return Idempotency(key, fingerprint)
+    return key
 
 
 def _canonical(body: bytes) -> bytes:

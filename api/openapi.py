@@ -36,7 +36,7 @@ MEANINGS = {
     404: "Not found, or not the caller's to see",
     409: "Not allowed in the current state, a duplicate, or too many concurrent changes",
     412: "`If-Match` does not match the current version; nothing was recorded",
-    413: "The request body is larger than 1 MiB",
+    413: "The request body is larger than 1 MiB, or a file than the attachment limit",
     422: "The `Idempotency-Key` was used before with a different request",
     429: "Too many requests, or too many reads waiting (see `Retry-After`)",
     503: "Not ready: the store does not answer, or a read waited too long for `min_position`",

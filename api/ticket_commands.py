@@ -101,8 +101,9 @@ class TicketCommands(Controller):
         ticket_id: FromPath[UUID],
         data: JSONBody[PostMessage],
     ) -> Response[TicketView]:
-        """A public reply; the customer's own reply wakes an awaiting or resolved ticket."""
-        outcome = services.helpdesk.reply(ticket_id, data.body, intent)
+        """A public reply, with the caller's uploads named in `attachment_ids`; the customer's
+        own reply wakes an awaiting or resolved ticket."""
+        outcome = services.helpdesk.reply(ticket_id, data.body, intent, data.attachment_ids)
         return answered(services, request, outcome)
 
     @command("/notes", "addNote", WORKERS)
@@ -114,8 +115,8 @@ class TicketCommands(Controller):
         ticket_id: FromPath[UUID],
         data: JSONBody[PostMessage],
     ) -> Response[TicketView]:
-        """An internal note, never shown to the customer."""
-        outcome = services.helpdesk.add_note(ticket_id, data.body, intent)
+        """An internal note, never shown to the customer, nor its attachments."""
+        outcome = services.helpdesk.add_note(ticket_id, data.body, intent, data.attachment_ids)
         return answered(services, request, outcome)
 
     @command("/status", "changeStatus", WORKERS)

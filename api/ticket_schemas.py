@@ -40,6 +40,8 @@ class TransferTicket(Request):
 
 class PostMessage(Request):
     body: Body
+    attachment_ids: list[UUID] = msgspec.field(default_factory=list)
+    """Files the caller uploaded to this ticket (`POST .../attachments`), not yet sent."""
 
 
 class ChangeStatus(Request):
@@ -69,6 +71,18 @@ class ReviewTicket(Request):
     comment: Comment = ""
 
 
+class AttachmentView(msgspec.Struct):
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class AttachmentList(msgspec.Struct):
+    items: list[AttachmentView]
+
+
 class MessageView(msgspec.Struct):
     id: UUID
     kind: str
@@ -76,6 +90,7 @@ class MessageView(msgspec.Struct):
     author_role: str
     body: str
     at: str
+    attachments: list[AttachmentView]
 
 
 class ReviewView(msgspec.Struct):

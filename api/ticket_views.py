@@ -5,12 +5,13 @@ from __future__ import annotations
 from domain.sla import SLAClock, Target, state
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
-from domain.values import Role
+from domain.values import Attachment, Role
 from projections.plain import plain
 from projections.sla_clock import due
 from readside.event_log import Positioned
 
 from .ticket_schemas import (
+    AttachmentView,
     BreachView,
     HistoryItem,
     MessageView,
@@ -44,6 +45,7 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
                 author_role=m.author_role.value,
                 body=m.body,
                 at=rfc3339(m.at),
+                attachments=[attachment_view(a) for a in m.attachments],
             )
             for m in ticket.visible_messages(role)
         ],
@@ -51,6 +53,16 @@ def ticket_view(ticket: Ticket, role: Role) -> TicketView:
         if review is None
         else ReviewView(rating=review.rating, comment=review.comment, at=rfc3339(review.at)),
         resolution=ticket.resolution,
+    )
+
+
+def attachment_view(attachment: Attachment) -> AttachmentView:
+    return AttachmentView(
+        id=attachment.id,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
     )
 
 

@@ -28,11 +28,23 @@ from .times import zoned
 from .vocabulary import StatusFilter, statuses
 
 SEARCHERS = WORKERS | {Role.AUDITOR}
+LISTERS = SEARCHERS | {Role.CUSTOMER}
 SearchText = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 
 
 def _text(value: UUID | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _require_own_filters(
+    customer: UUID, department_id: UUID | None, assignee_id: UUID | None, customer_id: UUID | None
+) -> None:
+    """A customer's list is of their own tickets: the staff filters are not theirs."""
+    for field, value in (("department_id", department_id), ("assignee_id", assignee_id)):
+        if value is not None:
+            raise InvalidInput(field, f"customers list their own tickets, not by {field}")
+    if customer_id is not None and customer_id != customer:
+        raise InvalidInput("customer_id", "customers list their own tickets only")
 
 
 class TicketController(Controller):
@@ -64,7 +76,7 @@ class TicketController(Controller):
     @get(
         "/",
         operation_id="searchTickets",
-        guards=[allow(*SEARCHERS)],
+        guards=[allow(*LISTERS)],
         responses=problems(*WAITS),
     )
     async def search(
@@ -82,8 +94,12 @@ class TicketController(Controller):
     ) -> QueueList:
         """Staff search over every ticket, newest first: by status (comma-separated),
         department, assignee, customer, and text in the subject (or the exact number).
-        Agents find only their departments' tickets and their own."""
+        Agents find only their departments' tickets and their own; a customer lists their
+        own tickets (by status and text)."""
         actor = request.user
+        if actor.is_customer:
+            _require_own_filters(actor.id, department_id, assignee_id, customer_id)
+            customer_id = actor.id
         within = await in_thread(lambda: department_scope(services, actor, None))
         query = TicketSearch(
             statuses=statuses(status, Status),

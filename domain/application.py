@@ -4,7 +4,7 @@ what to do; the pipeline (`pipeline.py`) does the rest."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from .assignment import Rotation
+from .attachment_events import AttachmentPlace
 from .errors import InvalidInput, NotFound
 from .indexes import TicketNumber
 from .lifecycle import Command
@@ -21,7 +22,7 @@ from .people_commands import PeopleCommands
 from .pipeline import Act, Decision, Intent, Outcome, jittered_backoff
 from .policy import require_may, require_may_open
 from .ticket import Ticket
-from .values import Actor, AssignReason, Priority, Role, Status
+from .values import Actor, AssignReason, Attachment, Effect, Priority, Role, Status
 
 
 def random_ticket_number() -> str:
@@ -112,15 +113,35 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
             ticket_id, Command.CHECK_SLA, intent, lambda t: t.check_sla(intent.origin)
         )
 
-    def reply(self, ticket_id: UUID, body: str, intent: Intent) -> Outcome:
+    def reply(
+        self, ticket_id: UUID, body: str, intent: Intent, attachment_ids: Sequence[UUID] = ()
+    ) -> Outcome:
         return self._on_ticket(
-            ticket_id, Command.REPLY, intent, lambda t: t.reply(uuid4(), body, intent.origin)
+            ticket_id,
+            Command.REPLY,
+            intent,
+            lambda t: t.reply(uuid4(), body, intent.origin, attachment_ids),
         )
 
-    def add_note(self, ticket_id: UUID, body: str, intent: Intent) -> Outcome:
+    def add_note(
+        self, ticket_id: UUID, body: str, intent: Intent, attachment_ids: Sequence[UUID] = ()
+    ) -> Outcome:
         return self._on_ticket(
-            ticket_id, Command.NOTE, intent, lambda t: t.add_note(uuid4(), body, intent.origin)
+            ticket_id,
+            Command.NOTE,
+            intent,
+            lambda t: t.add_note(uuid4(), body, intent.origin, attachment_ids),
         )
+
+    def upload(self, ticket_id: UUID, attachments: Sequence[Attachment], intent: Intent) -> Outcome:
+        """Records files whose bytes are stored already, each with its place (the ticket),
+        in one transaction."""
+
+        def upload(ticket: Ticket) -> list[Aggregate]:
+            ticket.upload(attachments, intent.origin)
+            return [AttachmentPlace.place(a.id, ticket.id, intent.origin) for a in attachments]
+
+        return self._on_ticket(ticket_id, Command.ATTACH, intent, upload, Effect.CREATED)
 
     def change_status(self, ticket_id: UUID, status: Status, intent: Intent) -> Outcome:
         return self._on_ticket(
@@ -222,13 +243,33 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
                 continue
             yield event
 
+    def attachment(self, attachment_id: UUID, actor: Actor) -> Attachment:
+        """An attachment for whoever may read its message (a note's is not the customer's);
+        one not yet on a message, for its uploader only."""
+        place = self._get(AttachmentPlace, attachment_id)
+        ticket = self.ticket(place.ticket_id, actor)
+        for message in ticket.visible_messages(actor.role):
+            for attachment in message.attachments:
+                if attachment.id == attachment_id:
+                    return attachment
+        for upload in ticket.uploads:
+            if upload.attachment.id == attachment_id and upload.uploader_id == actor.id:
+                return upload.attachment
+        raise NotFound(f"no attachment {attachment_id}")
+
     # The ticket pipeline
 
     def _on_ticket(
-        self, ticket_id: UUID, command: Command, intent: Intent, act: Act[Ticket]
+        self,
+        ticket_id: UUID,
+        command: Command,
+        intent: Intent,
+        act: Act[Ticket],
+        effect: Effect = Effect.CHANGED,
     ) -> Outcome:
         require_may(intent.origin.actor, command)
-        return self.change(intent, lambda: self.ticket(ticket_id, intent.origin.actor), act)
+        load = lambda: self.ticket(ticket_id, intent.origin.actor)  # noqa: E731
+        return self.change(intent, load, act, effect)
 
     def _reopen_days(self, ticket: Ticket) -> int | None:
         if ticket.department_id is None:

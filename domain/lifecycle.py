@@ -21,6 +21,7 @@ class Command(StrEnum):
     ASSIGN = "assign"
     TRANSFER = "transfer"
     REPLY = "reply"
+    ATTACH = "attach"
     NOTE = "note"
     CHANGE_STATUS = "status"
     CHANGE_PRIORITY = "priority"
@@ -35,6 +36,7 @@ ALLOWED: dict[Command, frozenset[Status]] = {
     Command.ASSIGN: ACTIVE | {RESOLVED},
     Command.TRANSFER: ACTIVE | {RESOLVED},
     Command.REPLY: ACTIVE | {RESOLVED},
+    Command.ATTACH: ACTIVE | {RESOLVED},
     Command.NOTE: ACTIVE | {RESOLVED},
     Command.CHANGE_STATUS: ACTIVE,
     Command.CHANGE_PRIORITY: ACTIVE | {RESOLVED},

@@ -11,7 +11,9 @@ from .values import WORKERS, Actor, Role
 SUBJECT_MAX = 200
 BODY_MAX = 65_536
 
-_CUSTOMER_COMMANDS = frozenset({Command.REPLY, Command.CLOSE, Command.REOPEN, Command.REVIEW})
+_CUSTOMER_COMMANDS = frozenset(
+    {Command.REPLY, Command.ATTACH, Command.CLOSE, Command.REOPEN, Command.REVIEW}
+)
 _STAFF_COMMANDS = frozenset(Command) - {Command.REVIEW, Command.CHECK_SLA}
 _SYSTEM_COMMANDS = frozenset({Command.ASSIGN, Command.CLOSE, Command.CHECK_SLA})
 

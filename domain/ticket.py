@@ -1,5 +1,7 @@
-"""The Ticket aggregate: its events, how they change its state, and the commands of its
-conversation and handling (those that end and restart the work are in `ticket_resolution`)."""
+"""The Ticket aggregate: its events, how they change its state, and how it opens; its
+commands are grouped in `ticket_handling` (routing, status, SLA checks),
+`ticket_conversation` (uploads, replies, notes) and `ticket_resolution` (resolve, close,
+reopen, review)."""
 
 from __future__ import annotations
 
@@ -9,17 +11,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from . import chain, sla_events, ticket_sla
-from .errors import InvalidTransition
-from .lifecycle import Command, require_allowed, require_move
+from . import attachment_events, chain, sla_events, ticket_sla
+from .attachment_events import no_attachments
+from .attachments import without
 from .policy import BODY_MAX, SUBJECT_MAX, require_text
 from .recorded import ShallowCopied, who
 from .sla import BOTH, EVERY, RESPONSES, SLAClock, SLATerms, finished
+from .ticket_conversation import TicketConversation
 from .ticket_events import TicketEvent
+from .ticket_handling import TicketHandling
 from .ticket_resolution import TicketResolution
 from .ticket_sla import Change
 from .values import (
     AssignReason,
+    Attachment,
     Cause,
     Message,
     MessageKind,
@@ -28,10 +33,11 @@ from .values import (
     Review,
     Role,
     Status,
+    Upload,
 )
 
 
-class Ticket(ShallowCopied, TicketResolution, Aggregate):
+class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution, Aggregate):
     """One customer request and everything done about it (its resolution commands are
     in `ticket_resolution`)."""
 
@@ -51,6 +57,7 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
     closed_at: datetime | None
     resolved_by: Cause | None
     """The newest resolution, as the cause of the automatic close it may lead to."""
+    uploads: tuple[Upload, ...]
     head_hash: str
     chained: ClassVar[bool] = True
     """Whether its events are chained; only a what-if copy, never saved, goes without."""
@@ -58,12 +65,17 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
 
-    class_version = 2
-    """2: `resolved_by` (None in older snapshots)."""
+    class_version = 3
+    """2: `resolved_by`; 3: `uploads`, the attachments not yet on a message (older
+    snapshots have neither)."""
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["resolved_by"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state["uploads"] = []
 
     Event: TypeAlias = TicketEvent
 
@@ -93,6 +105,7 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
             ticket.sla = None
             ticket.closed_at = None
             ticket.resolved_by = None
+            ticket.uploads = ()
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -120,13 +133,20 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
             aggregate.department_id = self.department_id
 
     class Replied(Event):
-        """A public message: the customer sees it."""
+        """A public message: the customer sees it, and its attachments."""
 
         message_id: UUID
         body: str
+        attachments: tuple[Attachment, ...]
+
+        class_version = 2
+        """2: `attachments`."""
+
+        upcast_v1_v2 = staticmethod(no_attachments)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.REPLY))
+            aggregate.uploads = without(aggregate.uploads, self.attachments)
             if self.actor_role is not Role.CUSTOMER:
                 aggregate.sla = finished(aggregate.sla, RESPONSES)
 
@@ -136,9 +156,16 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
 
         message_id: UUID
         body: str
+        attachments: tuple[Attachment, ...]
+
+        class_version = 2
+        """2: `attachments`."""
+
+        upcast_v1_v2 = staticmethod(no_attachments)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.NOTE))
+            aggregate.uploads = without(aggregate.uploads, self.attachments)
 
     class StatusChanged(Event):
         status: Status
@@ -183,6 +210,7 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.review = Review(self.rating, self.comment, self.timestamp)
 
+    AttachmentUploaded: TypeAlias = attachment_events.AttachmentUploaded
     SLAStarted: TypeAlias = sla_events.SLAStarted
     SLATargetStarted: TypeAlias = sla_events.SLATargetStarted
     SLAPaused: TypeAlias = sla_events.SLAPaused
@@ -227,66 +255,6 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
             ticket._record_all(ticket_sla.start(sla, origin.at, ticket.status, BOTH, 1), origin)
         return ticket
 
-    def assign(
-        self, agent_id: UUID | None, origin: Origin, reason: AssignReason = AssignReason.MANUAL
-    ) -> None:
-        require_allowed(Command.ASSIGN, self.status)
-        if agent_id == self.assignee_id:
-            raise InvalidTransition("the ticket already has that assignee")
-        self._record(self.Assigned, origin, agent_id=agent_id, reason=reason)
-
-    def transfer(self, department_id: UUID, origin: Origin, sla: SLATerms | None = None) -> None:
-        """Moves the ticket; the new department's plan, if another, starts now."""
-        require_allowed(Command.TRANSFER, self.status)
-        if department_id == self.department_id:
-            raise InvalidTransition("the ticket is already in that department")
-        self._record(self.Transferred, origin, department_id=department_id)
-        self._record_all(ticket_sla.switch_plan(self.sla, sla, origin.at, self.status), origin)
-
-    def reply(self, message_id: UUID, body: str, origin: Origin) -> None:
-        """A customer's reply also wakes the ticket (awaiting → in progress, resolved →
-        open) and then starts the next-response clock; a staff reply answers it."""
-        require_allowed(Command.REPLY, self.status)
-        require_text("body", body, BODY_MAX)
-        replied: Change = (self.Replied, {"message_id": message_id, "body": body})
-        if not origin.actor.is_customer:
-            answered = ticket_sla.satisfying(self.sla, RESPONSES, origin.at, replied)
-            self._record_all(answered, origin)
-            return
-        self._record_all([replied], origin)
-        if self.status is Status.AWAITING_CUSTOMER:
-            self._move(Status.IN_PROGRESS, origin)
-        elif self.status is Status.RESOLVED:
-            self._reopen("customer replied", origin)
-        self._record_all(ticket_sla.await_answer(self.sla, origin.at), origin)
-
-    def add_note(self, message_id: UUID, body: str, origin: Origin) -> None:
-        require_allowed(Command.NOTE, self.status)
-        require_text("body", body, BODY_MAX)
-        self._record(self.NoteAdded, origin, message_id=message_id, body=body)
-
-    def change_status(self, status: Status, origin: Origin) -> None:
-        require_allowed(Command.CHANGE_STATUS, self.status)
-        require_move(self.status, status)
-        self._move(status, origin)
-
-    def change_priority(self, priority: Priority, origin: Origin) -> None:
-        require_allowed(Command.CHANGE_PRIORITY, self.status)
-        if priority is self.priority:
-            raise InvalidTransition(f"the priority is already {priority.value}")
-        self._record(self.PriorityChanged, origin, priority=priority)
-
-    def check_sla(self, origin: Origin) -> None:
-        """Records the warnings and breaches that have fallen due at `origin.at`, once."""
-        require_allowed(Command.CHECK_SLA, self.status)
-        self._record_all(ticket_sla.check(self.sla, origin.at), origin)
-
-    def visible_messages(self, role: Role) -> list[Message]:
-        """Customers never see internal notes."""
-        if role is Role.CUSTOMER:
-            return [m for m in self.messages if m.kind is MessageKind.REPLY]
-        return list(self.messages)
-
     def _record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
         """Triggers an event with the command's origin, chained to its predecessor. Only
         the Ticket's own commands record, so nothing can append past the lifecycle rules."""
@@ -304,5 +272,11 @@ class Ticket(ShallowCopied, TicketResolution, Aggregate):
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:
     return Message(
-        event.message_id, kind, event.actor_id, event.actor_role, event.body, event.timestamp
+        event.message_id,
+        kind,
+        event.actor_id,
+        event.actor_role,
+        event.body,
+        event.timestamp,
+        tuple(event.attachments),
     )

@@ -8,6 +8,11 @@ from uuid import UUID, uuid5
 from . import chain
 from .recorded import Recorded
 
+ADDED_WHEN_EMPTY_OMITTED = frozenset({"attachments"})
+"""Fields added to an event's shape after events of it were stored: while empty they are
+left out of the digest, so that an old event upcast with the empty value hashes as it did
+when it was stored, and its successor's `prev_hash` still vouches for it."""
+
 
 class TicketEvent(Recorded):
     """Every ticket event links to its predecessor through `prev_hash`."""
@@ -21,7 +26,9 @@ class TicketEvent(Recorded):
         return uuid5(self.originator_id, str(self.originator_version))
 
     def digest(self) -> str:
-        fields = dict(vars(self))
+        fields = {
+            k: v for k, v in vars(self).items() if not (k in ADDED_WHEN_EMPTY_OMITTED and not v)
+        }
         return chain.digest(type(self).__name__, fields)
 
     def mutate(self, aggregate: Any) -> Any:

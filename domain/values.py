@@ -99,6 +99,27 @@ class Cause:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file on a ticket: the digest of its bytes (kept in the blob store, never in an
+    event) and what the uploader said it is."""
+
+    id: UUID
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An attachment uploaded to a ticket and not yet on a message; only its uploader
+    may put it on one."""
+
+    attachment: Attachment
+    uploader_id: UUID
+
+
+@dataclass(frozen=True)
 class Message:
     """A reply (seen by the customer) or an internal note (staff only)."""
 
@@ -108,6 +129,7 @@ class Message:
     author_role: Role
     body: str
     at: datetime
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

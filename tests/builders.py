@@ -11,7 +11,7 @@ from domain.calendar import WEEKDAYS, BusinessCalendar
 from domain.organisation import PlanTerms
 from domain.sla import SLATerms
 from domain.ticket import Ticket
-from domain.values import Actor, Origin, Priority, Role, Status
+from domain.values import Actor, Attachment, Origin, Priority, Role, Status
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 """Monday morning, far from any real clock, so a clock read would show."""
@@ -159,7 +159,9 @@ def full_story() -> list[Ticket.Event]:
     ticket.add_note(uuid4(), "Smells of toner.", origin(AGENT, later(32)))
     ticket.change_status(Status.AWAITING_CUSTOMER, origin(AGENT, later(33)))
     ticket.reply(uuid4(), "Which model is it?", origin(AGENT, later(34)))
-    ticket.reply(uuid4(), "A LaserJet 4.", origin(CUSTOMER, later(40)))
+    photo = Attachment(uuid4(), "cd" * 32, "printer.jpg", "image/jpeg", 4096)
+    ticket.upload([photo], origin(CUSTOMER, later(39)))
+    ticket.reply(uuid4(), "A LaserJet 4.", origin(CUSTOMER, later(40)), [photo.id])
     ticket.change_priority(Priority.URGENT, origin(AGENT, later(41)))
     ticket.resolve("Replaced the fuser.", origin(AGENT, later(42)))
     ticket.add_review(5, "Quick and kind.", origin(CUSTOMER, later(43)))

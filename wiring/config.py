@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ticketing.sqlite3"
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -36,6 +37,8 @@ class Settings:
     when several processes serve the console."""
     console_session_minutes: float = 480.0
     """How long a console sign-in lasts (a working day)."""
+    attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
+    """The largest file an upload may carry (beyond: 413, nothing recorded)."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -53,6 +56,9 @@ class Settings:
             audit_key_file=env.get("TICKETING_AUDIT_KEY_FILE") or None,
             console_secret=env.get("TICKETING_CONSOLE_SECRET") or None,
             console_session_minutes=_number(env, "TICKETING_CONSOLE_SESSION_MINUTES", 480.0),
+            attachment_max_bytes=int(
+                _number(env, "TICKETING_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+            ),
         )
 
     @property

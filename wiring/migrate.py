@@ -13,6 +13,7 @@ import psycopg
 
 from workers import outbox
 
+from . import blobs
 from .config import Settings
 from .event_store import create_event_tables, postgres_conninfo
 from .views import PROJECTIONS, open_views
@@ -23,6 +24,7 @@ _MIGRATION_LOCK = 7_305_001
 def migrate(settings: Settings) -> None:
     with _serialised(settings):
         create_event_tables(settings)
+        blobs.install(settings)
         views = open_views(settings)
         try:
             views.setup()

@@ -20,6 +20,7 @@ from readside.verification import ChainReport, verify_ticket
 from readside.what_if import WhatIf, what_if_sla
 
 from .authentication import Authenticator
+from .blobs import BlobStore, open_blobs
 from .config import Settings
 from .event_store import open_helpdesk
 from .views import PROJECTIONS, open_views
@@ -40,12 +41,14 @@ class Services:
     log: EventLog = field(init=False)
     feed: EventFeed = field(init=False)
     auth: Authenticator = field(init=False)
+    blobs: BlobStore = field(init=False)
     _closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.log = EventLog(self.helpdesk.recorder, self.helpdesk.mapper)
         self.feed = EventFeed(self.helpdesk.recorder, self.helpdesk.mapper)
         self.auth = Authenticator(self.helpdesk, self.settings.admin_token, self.clock)
+        self.blobs = open_blobs(self.settings)
 
     def verify(self, ticket_id: UUID) -> ChainReport:
         """A ticket's chain recomputed from the store, its newest event checked against

@@ -12,7 +12,7 @@ from domain.application import HelpDesk
 from domain.errors import NotFound
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
-from domain.values import Role
+from domain.values import Attachment, Role
 from projections.directory.handlers import DirectoryProjection
 from projections.directory.queries import staff_to_notify
 from projections.view_store import ViewStore
@@ -29,6 +29,8 @@ class Mail:
     text: str
     html: str
     position: int
+    attachments: tuple[Attachment, ...] = ()
+    """A public reply's files (`mail_attachments`)."""
 
 
 def compose(helpdesk: HelpDesk, views: ViewStore, position: int, event: Any) -> list[Mail]:

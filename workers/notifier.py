@@ -27,6 +27,7 @@ from projections.view_store import ViewStore
 from . import outbox
 from .follower import WORKER_GENERATION, Behind, LogFollower
 from .mail import Mail, compose
+from .mail_attachments import BlobSource, carried
 from .wire import render
 
 _log = logging.getLogger("ticketing.notifier")
@@ -54,6 +55,7 @@ class Notifier(LogFollower):
         clock: Callable[[], datetime],
         smtp_url: str | None,
         sender: str = "ticketing@localhost",
+        blobs: BlobSource | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(helpdesk.recorder, helpdesk.mapper, views, **kwargs)
@@ -61,6 +63,7 @@ class Notifier(LogFollower):
         self.clock = clock
         self.smtp_url = smtp_url
         self.sender = sender
+        self.blobs = blobs
 
     def step(self) -> bool:
         """Composes the next batch into the outbox, with the position, in one
@@ -92,7 +95,7 @@ class Notifier(LogFollower):
         not the event's: it is raised, and the whole batch is tried again."""
         try:
             event = self.mapper.to_domain_event(notification)
-            return compose(self.helpdesk, self.views, notification.id, event)
+            return carried(compose(self.helpdesk, self.views, notification.id, event), event)
         except (*STORE_ERRORS, Behind):
             raise
         except Exception as e:  # anything else is this one event's, see above
@@ -142,7 +145,7 @@ class Notifier(LogFollower):
         connection itself are left to the caller."""
         tries = attempts + 1
         try:
-            raw = render(mail, self.sender, now)
+            raw = render(mail, self.sender, now, self.blobs)
         except Exception as e:  # rendering is pure: whatever fails is this mail's own
             self._set_aside(mail, tries, f"cannot be written: {e}")
             return

@@ -21,6 +21,7 @@ from projections.pages import decode_cursor, encode_cursor, split_page
 from projections.sql_session import SqlSession
 from projections.view_store import ViewStore
 
+from . import mail_attachments
 from .mail import Mail
 
 
@@ -77,6 +78,7 @@ def install(c: SqlSession) -> None:
         c.execute("UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL")
     for statement in _INDEXES:
         c.execute(statement)
+    mail_attachments.install(c)
 
 
 def add(
@@ -91,6 +93,7 @@ def add(
         " ON CONFLICT (message_id) DO NOTHING",
         [(m.message_id, m.recipient, m.subject, m.text, m.html, m.position, at) for m in mails],
     )
+    mail_attachments.add(c, mails)
     c.executemany(
         "INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body,"
         " position, attempts, next_attempt_at, state, failure)"
@@ -111,7 +114,8 @@ def due(views: ViewStore, now: datetime, limit: int = 50) -> list[tuple[Mail, in
             " ORDER BY next_attempt_at, position LIMIT ?",
             (rfc3339(now), limit),
         ).fetchall()
-    return [(Mail(*row[:6]), int(row[6])) for row in rows]
+    mails = mail_attachments.loaded(views, [Mail(*row[:6]) for row in rows])
+    return [(mail, int(row[6])) for mail, row in zip(mails, rows, strict=True)]
 
 
 def sent(views: ViewStore, message_id: str, attempts: int, now: datetime) -> None:

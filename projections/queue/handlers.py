@@ -44,6 +44,7 @@ TICKETS = Table(
         ("department_id", "status"),
         ("due_sort", "ticket_id"),
         ("status", "resolved_at"),
+        ("customer_id", "created_at", "ticket_id"),
     ),
 )
 
@@ -117,8 +118,9 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 4
-    """4: the next-response due time."""
+    version = 5
+    """4: the next-response due time; 5: an index for a customer's own tickets, newest
+    first."""
     tables = (TICKETS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

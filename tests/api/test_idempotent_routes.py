@@ -31,6 +31,7 @@ COMMAND_METHODS = {"POST", "DELETE"}
 IN_AN_HOUR = "2026-03-02T10:00:00Z"
 """An hour after the fixture clock starts: when the tokens issued here expire."""
 PLAN = {"name": "Standard", "first_response_minutes": 60, "resolution_minutes": 480}
+SCREENSHOT = ("login.png", b"\x89PNG not really", "image/png")
 CALENDAR = {"name": "Office", "timezone": "Europe/Berlin", "hours": {"mon": [["09:00", "17:00"]]}}
 
 
@@ -42,9 +43,10 @@ class Call:
     method: str
     url: str
     body: dict[str, Any] | None = None
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None  # an upload's parts
 
     def send(self, key: str) -> Any:
-        extra = {} if self.body is None else {"json": self.body}
+        extra = {"json": self.body} if self.files is None else {"files": self.files}
         headers = self.caller.headers(**{"Idempotency-Key": key})
         return self.caller.client.request(self.method, self.url, headers=headers, **extra)
 
@@ -117,6 +119,9 @@ CALLS: dict[Route, Callable[[World], Call]] = {
     ("POST", f"{TICKET}/transfer"): transfer,
     ("POST", f"{TICKET}/replies"): staff_command("replies", {"body": "Which browser?"}),
     ("POST", f"{TICKET}/notes"): staff_command("notes", {"body": "Password expired."}),
+    ("POST", f"{TICKET}/attachments"): lambda w: Call(
+        w.customer, "POST", path(w.ticket, "attachments"), files=[("file", SCREENSHOT)]
+    ),
     ("POST", f"{TICKET}/status"): staff_command("status", {"status": "in_progress"}),
     ("POST", f"{TICKET}/priority"): staff_command("priority", {"priority": "high"}),
     ("POST", f"{TICKET}/resolve"): staff_command("resolve", {"resolution": "Reset it."}),
@@ -182,7 +187,7 @@ ISSUING = {
 }
 """The routes whose first answer shows a new token."""
 CREATED = ("/v1/tickets", "/v1/calendars", "/v1/sla-plans", "/v1/departments", "/v1/help-topics")
-CREATING = ISSUING | {("POST", collection) for collection in CREATED}
+CREATING = ISSUING | {("POST", c) for c in (*CREATED, f"{TICKET}/attachments")}
 """The routes whose first answer is 201 (the rest answer 200)."""
 QUERIES = {("POST", "/v1/sla-plans/{plan_id:uuid}/preview"), ("POST", "/v1/what-if/sla")}
 """POST routes that record nothing (so answer no log position)."""

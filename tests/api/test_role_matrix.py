@@ -46,7 +46,10 @@ EXPECTED: dict[Route, tuple[int, int, int, int, int, int]] = {
     ("GET", TICKET):                                 (404, 404, 404, 404, 403, 403),
     ("GET", f"{TICKET}/history"):                    (404, 404, 404, 404, 403, 403),
     ("GET", f"{TICKET}/verify"):                     (403, 403, 403, 404, 403, 403),
-    ("GET", "/v1/tickets"):                          (403, 200, 200, 200, 403, 403),
+    ("GET", "/v1/tickets"):                          (200, 200, 200, 200, 403, 403),
+    # Attachments: uploads like replies; downloads like the ticket's messages.
+    ("POST", f"{TICKET}/attachments"):               (404, 404, 404, 403, 403, 403),
+    ("GET", "/v1/attachments/{attachment_id:uuid}"): (404, 404, 404, 404, 403, 403),
     # People: admins register and read them; staff mark only themselves away (403 for
     # anyone else, so for a random id too).
     ("POST", "/v1/agents"):                          (403, 403, 403, 403, 403, 201),

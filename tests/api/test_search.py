@@ -76,5 +76,11 @@ def test_bad_search_parameters_are_refused_naming_them(
     problem(supervisor.get(f"/v1/tickets?{query}"), 400, field)
 
 
-def test_customers_may_not_search(customer: Caller) -> None:
-    problem(customer.get("/v1/tickets"), 403)
+def test_customers_may_not_search_beyond_their_own_tickets(
+    customer: Caller, other_customer: Caller
+) -> None:
+    # Since "Customers' own tickets" (issue 12) a customer's GET /v1/tickets is their list,
+    # not a search of everyone's (test_customer_tickets.py).
+    _, position = open_ticket(other_customer, "Richard's printer")
+    assert ok(customer.get(f"/v1/tickets?min_position={position}"))["items"] == []
+    problem(customer.get(f"/v1/tickets?customer_id={other_customer.id}"), 400, "customer_id")

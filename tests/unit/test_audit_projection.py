@@ -90,6 +90,7 @@ def test_a_row_says_who_acted_when_and_why():
             "prev_hash": created_hash,
             "message_id": str(message_id),
             "body": "Smells of toner.",
+            "attachments": [],
         },
         "digest": ticket.head_hash,
     }
@@ -107,6 +108,7 @@ def test_the_data_is_the_event_as_json_without_the_common_fields():
         "prev_hash": event.prev_hash,
         "message_id": str(message_id),
         "body": 'Which "model" is it? ✓',
+        "attachments": [],
     }
 
 

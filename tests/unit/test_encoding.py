@@ -15,6 +15,7 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import clear_topic_cache, get_topic
 
 from domain.assignment import Rotation
+from domain.attachment_events import AttachmentPlace
 from domain.indexes import Credential, EmailAddress, IdempotencyRecord, TicketNumber
 from domain.organisation import (
     AssignMode,
@@ -55,6 +56,7 @@ AGGREGATES = (
     DefaultDepartment,
     HelpTopic,
     Rotation,
+    AttachmentPlace,
 )
 
 
@@ -90,6 +92,7 @@ def _people_and_indexes() -> list[Any]:
     return [
         *agent.collect_events(),
         *TicketNumber.claim("10000001", TICKET_ID, by).collect_events(),
+        *AttachmentPlace.place(uuid4(), TICKET_ID, by).collect_events(),
         *EmailAddress.claim("ada@example.com", AGENT.id, by).collect_events(),
         *Credential.issue("ab" * 32, AGENT.id, uuid4(), Role.AGENT, by).collect_events(),
         *IdempotencyRecord.remember(

@@ -13,7 +13,7 @@ from domain.errors import Forbidden, InvalidInput, InvalidTransition
 from domain.lifecycle import ALLOWED, STATUS_MOVES, Command
 from domain.policy import BODY_MAX, SUBJECT_MAX, require_may, require_may_open
 from domain.ticket import Ticket
-from domain.values import Actor, Origin, Priority, Role, Status
+from domain.values import Actor, Attachment, Origin, Priority, Role, Status
 from tests.builders import (
     AGENT,
     CUSTOMER,
@@ -28,6 +28,7 @@ from tests.builders import (
 )
 
 WHEN = later(60)
+SCREENSHOT = Attachment(uuid4(), "ab" * 32, "toner.png", "image/png", 2048)
 
 
 def _a_move_from(status: Status) -> Status:
@@ -39,6 +40,7 @@ COMMANDS: dict[Command, Callable[[Ticket, Origin], None]] = {
     Command.TRANSFER: lambda t, o: t.transfer(SALES, o),
     Command.REPLY: lambda t, o: t.reply(uuid4(), "On my way with an extinguisher.", o),
     Command.NOTE: lambda t, o: t.add_note(uuid4(), "Smells of toner.", o),
+    Command.ATTACH: lambda t, o: t.upload([SCREENSHOT], o),
     Command.CHANGE_STATUS: lambda t, o: t.change_status(_a_move_from(t.status), o),
     Command.CHANGE_PRIORITY: lambda t, o: t.change_priority(Priority.URGENT, o),
     Command.RESOLVE: lambda t, o: t.resolve("Replaced the fuser.", o),
@@ -52,6 +54,7 @@ RECORDS: dict[Command, type[Ticket.Event] | None] = {
     Command.TRANSFER: Ticket.Transferred,
     Command.REPLY: Ticket.Replied,
     Command.NOTE: Ticket.NoteAdded,
+    Command.ATTACH: Ticket.AttachmentUploaded,
     Command.CHANGE_STATUS: Ticket.StatusChanged,
     Command.CHANGE_PRIORITY: Ticket.PriorityChanged,
     Command.RESOLVE: Ticket.Resolved,
@@ -240,7 +243,7 @@ def test_a_message_refuses_an_empty_or_over_long_body(command: Command, body: st
 
 
 MAY: dict[Role, set[Command]] = {
-    Role.CUSTOMER: {Command.REPLY, Command.CLOSE, Command.REOPEN, Command.REVIEW},
+    Role.CUSTOMER: {Command.REPLY, Command.ATTACH, Command.CLOSE, Command.REOPEN, Command.REVIEW},
     Role.AGENT: set(Command) - {Command.REVIEW, Command.CHECK_SLA},
     Role.SUPERVISOR: set(Command) - {Command.REVIEW, Command.CHECK_SLA},
     Role.AUDITOR: set(),

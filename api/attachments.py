@@ -1,0 +1,166 @@
+"""Attachments: uploading files to a ticket (multipart, streamed, refused by size as soon as
+a file passes the limit), and downloading one, for exactly whoever may read its message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+import anyio.to_thread
+from litestar import Controller, Response, get, post
+from litestar.exceptions import HTTPException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
+from litestar.params import FromPath
+from litestar.response import Stream
+
+from domain.attachments import clean_filename, clean_media_type, content_disposition
+from domain.ticket import Ticket
+from domain.values import TICKET_READERS, Attachment
+from wiring.blobs import TooLarge
+from wiring.services import Services
+
+from .auth import allow
+from .deps import ServicesDep
+from .intent import answer_headers, intent_of, status_of
+from .openapi import problems
+from .ticket_commands import CUSTOMER_OR_WORKER, Caller
+from .ticket_schemas import AttachmentList
+from .ticket_views import attachment_view
+from .uploads import Received, receive
+
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+}
+"""A stored file is never run as a page of this origin, whatever its declared type."""
+
+
+FILE = ResponseSpec(
+    bytes,
+    description="The file's bytes, as a download",
+    media_type="application/octet-stream",
+    generate_examples=False,
+)
+
+
+@dataclass
+class UploadOperation(Operation):
+    """The upload's body, which the handler reads as a stream (so Litestar cannot see it)."""
+
+    def __post_init__(self) -> None:
+        files = Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+        )
+        self.request_body = RequestBody(
+            required=True,
+            description="One or more `file` parts, each with a filename",
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT, properties={"file": files}, required=["file"]
+                    )
+                )
+            },
+        )
+
+
+class AttachmentController(Controller):
+    tags = ["attachments"]
+
+    @post(
+        "/v1/tickets/{ticket_id:uuid}/attachments",
+        operation_id="uploadAttachments",
+        guards=[allow(*CUSTOMER_OR_WORKER)],
+        request_max_body_size=None,
+        operation_class=UploadOperation,
+        responses=problems(404, 409, 413, 422),
+    )
+    async def upload(
+        self, request: Caller, services: ServicesDep, ticket_id: FromPath[UUID]
+    ) -> Response[AttachmentList]:
+        """Uploads one or more `file` parts (multipart/form-data) for the caller's next reply
+        or note; each at most `TICKETING_ATTACHMENT_MAX_BYTES` (413, nothing recorded).
+        The ticket is looked up first: nobody streams files to a ticket not theirs."""
+        await anyio.to_thread.run_sync(services.helpdesk.ticket, ticket_id, request.user)
+        try:
+            received = await receive(request, services.blobs)
+        except TooLarge as e:
+            raise HTTPException(status_code=413, detail=str(e)) from None
+        try:
+            return await anyio.to_thread.run_sync(_record, request, services, ticket_id, received)
+        finally:
+            for item in received:
+                item.spool.close()
+
+    @get(
+        "/v1/attachments/{attachment_id:uuid}",
+        operation_id="downloadAttachment",
+        guards=[allow(*TICKET_READERS)],
+        responses={200: FILE, **problems(404)},
+    )
+    async def download(
+        self, request: Caller, services: ServicesDep, attachment_id: FromPath[UUID]
+    ) -> Stream:
+        """The file's bytes, as a download (`Content-Disposition: attachment`, `nosniff`);
+        404 for whoever may not read its message (a note's file for a customer)."""
+        attachment, chunks = await anyio.to_thread.run_sync(
+            _found, services, attachment_id, request
+        )
+        return Stream(
+            chunks,
+            media_type=attachment.content_type,
+            headers={
+                "Content-Disposition": content_disposition(attachment.filename),
+                "Content-Length": str(attachment.size),
+                **DOWNLOAD_HEADERS,
+            },
+        )
+
+
+def _record(
+    request: Caller, services: Services, ticket_id: UUID, received: list[Received]
+) -> Response[AttachmentList]:
+    """Stores the bytes, then records the uploads; a retry with the same key and the same
+    files answers the first answer (its bytes are stored already: keeping them is a no-op)."""
+    content = b"\n".join(
+        f"{r.filename}\0{r.content_type}\0{r.spool.sha256}\0{r.spool.size}".encode()
+        for r in received
+    )
+    intent = intent_of(request, content)
+    attachments = [
+        Attachment(
+            uuid4(),
+            r.spool.sha256,
+            clean_filename(r.filename),
+            clean_media_type(r.content_type),
+            r.spool.size,
+        )
+        for r in received
+    ]
+    for r in received:
+        services.blobs.keep(r.spool)
+    outcome = services.helpdesk.upload(ticket_id, attachments, intent)
+    ticket = outcome.aggregate
+    if not isinstance(ticket, Ticket):
+        ticket = services.helpdesk.ticket(outcome.aggregate_id, request.user, outcome.version)
+    uploaded = [u.attachment for u in ticket.uploads[len(ticket.uploads) - len(received) :]]
+    return Response(
+        AttachmentList(items=[attachment_view(a) for a in uploaded]),
+        status_code=status_of(outcome),
+        headers=answer_headers(services, outcome),
+    )
+
+
+def _found(
+    services: Services, attachment_id: UUID, request: Caller
+) -> tuple[Attachment, Iterator[bytes]]:
+    attachment = services.helpdesk.attachment(attachment_id, request.user)
+    try:
+        return attachment, services.blobs.chunks(attachment.sha256)
+    except KeyError:
+        raise HTTPException(status_code=404, detail="the file's bytes are gone") from None
