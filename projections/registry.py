@@ -73,6 +73,18 @@ def live_position(c: SqlSession, name: str) -> int:
     return 0 if row is None else int(row[0])
 
 
+def live_positions(c: SqlSession, names: list[str]) -> dict[str, int]:
+    """The live positions of several projections in one query (0 when not installed)."""
+    rows = c.execute(
+        "SELECT l.name, t.position FROM projection_tracking t JOIN projection_live l"
+        " ON t.name = l.name AND t.generation = l.generation"
+        f" WHERE l.name IN ({', '.join('?' * len(names))})",
+        names,
+    ).fetchall()
+    found = {str(name): int(position) for name, position in rows}
+    return {name: found.get(name, 0) for name in names}
+
+
 def position(c: SqlSession, name: str, generation: int) -> int:
     row = c.execute(
         "SELECT position FROM projection_tracking WHERE name = ? AND generation = ?",

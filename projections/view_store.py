@@ -51,6 +51,11 @@ class ViewStore(ABC):
                 return registry.live_position(c, name)
             return registry.position(c, name, generation)
 
+    def positions(self, names: Sequence[str]) -> dict[str, int]:
+        """The live positions of several projections (or workers), in one query."""
+        with self.read() as c:
+            return registry.live_positions(c, list(names))
+
     def track(self, name: str, generation: int, position: int) -> None:
         """Records a worker's position (workers keep theirs beside the projections')."""
         with self.write() as c:
@@ -101,6 +106,25 @@ class ViewStore(ABC):
         `batch_writer.apply`); answers the generation used."""
         with self.write() as c:
             return batch_writer.apply(c, projection, events, last_position, generation, read_from)
+
+    def apply_all(
+        self,
+        batches: Sequence[tuple[type[Projection], Sequence[tuple[int, Any]], int | None]],
+        last_position: int,
+        read_from: int | None = None,
+    ) -> dict[str, int]:
+        """Applies one stretch of the log to several projections (each with its events
+        and generation, the live one when None) in one transaction: one commit for them
+        all instead of one each. Answers each projection's position afterwards, which
+        is behind `last_position` where a batch was refused (see `batch_writer.apply`)."""
+        done: dict[str, int] = {}
+        with self.write() as c:
+            for projection, events, generation in batches:
+                used = batch_writer.apply(
+                    c, projection, events, last_position, generation, read_from
+                )
+                done[projection.name] = registry.position(c, projection.name, used)
+        return done
 
     def live_table(self, c: SqlSession, projection: type[Projection], table: Table) -> str:
         """The live generation's name for a table, read in the caller's transaction."""

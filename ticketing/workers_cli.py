@@ -14,7 +14,7 @@ from wiring.migrate import migrate
 from wiring.runtime import WORKERS, Runtime
 from wiring.services import build_services
 from wiring.views import PROJECTIONS, projection_named
-from workers.projections import Progress, rebuild
+from workers.projections import Progress, rebuild_all
 
 
 def run_worker(settings: Settings, name: str) -> int:
@@ -66,7 +66,8 @@ def status(settings: Settings) -> int:
 
 
 def rebuild_command(settings: Settings, name: str) -> int:
-    """Rebuilds beside the live generation, then swaps; safe while servers run."""
+    """Rebuilds beside the live generation, then swaps; safe while servers run. `all`
+    rebuilds every projection in one pass over the log."""
     try:
         chosen = list(PROJECTIONS) if name == "all" else [projection_named(name)]
     except KeyError:
@@ -77,10 +78,9 @@ def rebuild_command(settings: Settings, name: str) -> int:
     services = build_services(settings)
     try:
         runner = Runtime(services).projection_runner()
-        for projection in chosen:
-            started = time.monotonic()
-            rebuild(runner, projection, _bar(projection.name))
-            print(f"\n{projection.name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
+        started = time.monotonic()
+        rebuild_all(runner, chosen, _bar(name))
+        print(f"\n{name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
     finally:
         services.close()
     return 0

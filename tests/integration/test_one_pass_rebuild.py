@@ -1,0 +1,84 @@
+"""Rebuilding every projection in one pass over the log, on each real store: the rows are
+those built live, each projection gets a new generation at the head, and what the log
+gains while the rebuild runs is in the rows that are swapped in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from wiring.config import Settings
+from wiring.services import Services
+from wiring.views import PROJECTIONS
+from workers.projections import Progress, ProjectionRunner, rebuild_all
+
+from ..conftest import FakeClock
+from .projection_helpers import busy_desk, catch_up, live, logged, opened, positions, replayed
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FakeClock) -> Iterator[Services]:
+    with opened(settings, clock) as services:
+        yield services
+
+
+def one_pass_runner(services: Services) -> ProjectionRunner:
+    """Rebuild batches small enough that a few hundred events cross many."""
+    desk = services.helpdesk
+    return ProjectionRunner(
+        desk.recorder, desk.mapper, services.views, PROJECTIONS, batch=11, rebuild_batch=13
+    )
+
+
+def test_one_pass_over_the_log_rebuilds_every_projection_to_the_rows_built_live(
+    services: Services, clock: FakeClock
+):
+    # Given every read model built live, in small batches
+    busy_desk(services, clock, tickets=25)
+    runner = one_pass_runner(services)
+    runner.start()
+    catch_up(runner)
+    built_live = {p.name: live(services, p) for p in PROJECTIONS}
+    generations = {p.name: services.views.live(p.name) for p in PROJECTIONS}
+    seen: list[Progress] = []
+
+    # When all of them are rebuilt in one pass
+    rebuild_all(runner, PROJECTIONS, seen.append)
+
+    # Then each has a new generation, at the head, with the rows built live
+    head = services.log.head()
+    assert positions(services) == {p.name: head for p in PROJECTIONS}
+    for projection in PROJECTIONS:
+        old = generations[projection.name]
+        assert old is not None
+        assert services.views.live(projection.name) == (old[0] + 1, projection.version)
+        assert live(services, projection) == built_live[projection.name], projection.name
+    # read once for all of them: one report per batch of the log, not one per projection
+    assert seen[-1].position == head
+    assert len(seen) == -(-head // 13)
+
+
+def test_what_the_log_gains_during_a_one_pass_rebuild_is_in_the_rows_swapped_in(
+    services: Services, clock: FakeClock
+):
+    busy_desk(services, clock, tickets=10)
+    runner = one_pass_runner(services)
+    runner.start()
+    catch_up(runner)
+    before = services.log.head()
+
+    # When tickets arrive while the rebuild is halfway through its first pass
+    def grow(progress: Progress) -> None:
+        if before // 2 <= progress.position < before // 2 + 13:
+            busy_desk(services, clock, tickets=3)
+
+    rebuild_all(runner, PROJECTIONS, grow)
+
+    # Then the swapped-in rows hold them: they are the whole log replayed
+    head = services.log.head()
+    assert head > before
+    assert positions(services) == {p.name: head for p in PROJECTIONS}
+    events = logged(services)
+    for projection in PROJECTIONS:
+        assert live(services, projection) == replayed(projection, events), projection.name
