@@ -56,6 +56,15 @@ class ViewStore(ABC):
         with self.read() as c:
             return registry.live_positions(c, list(names))
 
+    def follower_positions(
+        self, name: str, generation: int, consults: Sequence[str]
+    ) -> tuple[int, dict[str, int]]:
+        """A worker's own position and the live positions of the read models it consults,
+        in one transaction."""
+        with self.read() as c:
+            own = registry.position(c, name, generation)
+            return own, registry.live_positions(c, list(consults)) if consults else {}
+
     def track(self, name: str, generation: int, position: int) -> None:
         """Records a worker's position (workers keep theirs beside the projections')."""
         with self.write() as c:

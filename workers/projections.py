@@ -64,9 +64,11 @@ class ProjectionRunner:
         self.wake = wake or threading.Event()
         self.batch = batch
         self.rebuild_batch = rebuild_batch
-        self.on_applied: list[Callable[[Sequence[Notification]], None]] = []
-        """Called with each batch once applied: the followers in this process read it
-        from there rather than from the log again."""
+        self.on_applied: list[Callable[[int, Sequence[Notification], list[tuple[int, Any]]], None]]
+        self.on_applied = []
+        """Called with each batch once applied (read after which position, what was read,
+        what was decoded): the followers in this process read it from there
+        (`recent.py`) rather than from the log again."""
         self._positions: dict[str, int] | None = None
         """The projections' positions as the last batch left them, so that a step asks
         the store only for the log; another process advancing them meanwhile costs a
@@ -124,7 +126,7 @@ class ProjectionRunner:
             [(p, relevant(p, events), None) for p in behind], last, read_from=start
         )
         for applied in self.on_applied:
-            applied(notifications)
+            applied(start, notifications, events)
         return len(notifications)
 
     def fill(
