@@ -60,6 +60,36 @@ def installed_generation(c: SqlSession, name: str, *, lock: bool = False) -> int
     return generation
 
 
+def lock_live(c: SqlSession, names: list[str]) -> dict[str, int]:
+    """The live generations of several projections, locked (in name order, as every
+    caller takes them) until the transaction ends; raises `NotInstalled` for any
+    projection without one."""
+    if not names:
+        return {}
+    rows = c.execute(
+        "SELECT name, generation FROM projection_live"
+        f" WHERE name IN ({', '.join('?' * len(names))}) ORDER BY name" + c.row_lock,
+        names,
+    ).fetchall()
+    found = {str(name): int(generation) for name, generation in rows}
+    for name in names:
+        if name not in found:
+            raise NotInstalled(name)
+    return found
+
+
+def positions(c: SqlSession, generations: dict[str, int]) -> dict[str, int]:
+    """The tracked position of each (name, generation), in one query (0 when untracked)."""
+    names = list(generations)
+    rows = c.execute(
+        "SELECT name, generation, position FROM projection_tracking"
+        f" WHERE name IN ({', '.join('?' * len(names))})",
+        names,
+    ).fetchall()
+    found = {str(n): int(p) for n, g, p in rows if generations[str(n)] == int(g)}
+    return {name: found.get(name, 0) for name in names}
+
+
 def live_table(c: SqlSession, projection: type[Projection], table: Table) -> str:
     return table_name(table, installed_generation(c, projection.name))
 
@@ -105,6 +135,13 @@ def advance(c: SqlSession, name: str, generation: int, position: int) -> None:
     c.execute(
         "UPDATE projection_tracking SET position = ? WHERE name = ? AND generation = ?",
         (position, name, generation),
+    )
+
+
+def advance_all(c: SqlSession, tracked: list[tuple[str, int]], position: int) -> None:
+    c.executemany(
+        "UPDATE projection_tracking SET position = ? WHERE name = ? AND generation = ?",
+        [(position, name, generation) for name, generation in tracked],
     )
 
 

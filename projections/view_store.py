@@ -117,23 +117,15 @@ class ViewStore(ABC):
             return batch_writer.apply(c, projection, events, last_position, generation, read_from)
 
     def apply_all(
-        self,
-        batches: Sequence[tuple[type[Projection], Sequence[tuple[int, Any]], int | None]],
-        last_position: int,
-        read_from: int | None = None,
+        self, batches: batch_writer.Batches, last_position: int, read_from: int | None = None
     ) -> dict[str, int]:
         """Applies one stretch of the log to several projections (each with its events
         and generation, the live one when None) in one transaction: one commit for them
-        all instead of one each. Answers each projection's position afterwards, which
-        is behind `last_position` where a batch was refused (see `batch_writer.apply`)."""
-        done: dict[str, int] = {}
+        all instead of one each (see `batch_writer.apply_many`). Answers each
+        projection's position afterwards, behind `last_position` where a batch was
+        refused (see `batch_writer.apply`)."""
         with self.write() as c:
-            for projection, events, generation in batches:
-                used = batch_writer.apply(
-                    c, projection, events, last_position, generation, read_from
-                )
-                done[projection.name] = registry.position(c, projection.name, used)
-        return done
+            return batch_writer.apply_many(c, batches, last_position, read_from)
 
     def live_table(self, c: SqlSession, projection: type[Projection], table: Table) -> str:
         """The live generation's name for a table, read in the caller's transaction."""
