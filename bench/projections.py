@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sqlite3
 import statistics
 import sys
@@ -122,6 +123,8 @@ def rebuilds(services: Services, count: int, raw: float) -> None:
             f"rebuild {name:<9} {took:6.2f} s = {count / took:9,.0f} events/s,"
             f" ratio {count / took / floor:.2f} to the raw read"
         )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the rebuilding process: {rss:,.0f} MB")
 
 
 def main() -> None:
