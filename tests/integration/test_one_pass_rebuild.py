@@ -23,22 +23,24 @@ def services(settings: Settings, clock: FakeClock) -> Iterator[Services]:
         yield services
 
 
-def one_pass_runner(services: Services) -> ProjectionRunner:
-    """Rebuild batches small enough that a few hundred events cross many."""
+def followed_live(services: Services, clock: FakeClock, tickets: int) -> ProjectionRunner:
+    """Busy tickets, every read model built live in small batches, and the runner, whose
+    rebuild batches are small enough that a few hundred events cross many."""
+    busy_desk(services, clock, tickets=tickets)
     desk = services.helpdesk
-    return ProjectionRunner(
+    runner = ProjectionRunner(
         desk.recorder, desk.mapper, services.views, PROJECTIONS, batch=11, rebuild_batch=13
     )
+    runner.start()
+    catch_up(runner)
+    return runner
 
 
 def test_one_pass_over_the_log_rebuilds_every_projection_to_the_rows_built_live(
     services: Services, clock: FakeClock
 ):
     # Given every read model built live, in small batches
-    busy_desk(services, clock, tickets=25)
-    runner = one_pass_runner(services)
-    runner.start()
-    catch_up(runner)
+    runner = followed_live(services, clock, tickets=25)
     built_live = {p.name: live(services, p) for p in PROJECTIONS}
     generations = {p.name: services.views.live(p.name) for p in PROJECTIONS}
     seen: list[Progress] = []
@@ -62,10 +64,7 @@ def test_one_pass_over_the_log_rebuilds_every_projection_to_the_rows_built_live(
 def test_what_the_log_gains_during_a_one_pass_rebuild_is_in_the_rows_swapped_in(
     services: Services, clock: FakeClock
 ):
-    busy_desk(services, clock, tickets=10)
-    runner = one_pass_runner(services)
-    runner.start()
-    catch_up(runner)
+    runner = followed_live(services, clock, tickets=10)
     before = services.log.head()
 
     # When tickets arrive while the rebuild is halfway through its first pass
