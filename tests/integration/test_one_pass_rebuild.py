@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from ticketing.cli import main
 from wiring.config import Settings
 from wiring.services import Services
 from wiring.views import PROJECTIONS
@@ -81,3 +82,25 @@ def test_what_the_log_gains_during_a_one_pass_rebuild_is_in_the_rows_swapped_in(
     events = logged(services)
     for projection in PROJECTIONS:
         assert live(services, projection) == replayed(projection, events), projection.name
+
+
+def test_the_rebuild_all_command_rebuilds_every_projection_in_one_pass(
+    services: Services,
+    settings: Settings,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    followed_live(services, clock, tickets=5)
+    built_live = {p.name: live(services, p) for p in PROJECTIONS}
+    generations = {p.name: services.views.live(p.name) for p in PROJECTIONS}
+    monkeypatch.setenv("TICKETING_DATABASE_URL", settings.database_url)
+
+    assert main(["projections", "rebuild", "all"]) == 0
+
+    assert "all: rebuilt in" in capsys.readouterr().out
+    for projection in PROJECTIONS:
+        old = generations[projection.name]
+        assert old is not None
+        assert services.views.live(projection.name) == (old[0] + 1, projection.version)
+        assert live(services, projection) == built_live[projection.name], projection.name
