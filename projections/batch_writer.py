@@ -36,9 +36,51 @@ def apply(
     if generation is None:
         generation = registry.installed_generation(c, projection.name, lock=True)
     position = registry.position(c, projection.name, generation)
-    if last_position <= position or (read_from is not None and read_from > position):
-        return generation
-    fresh = [(p, e) for p, e in events if p > position]
+    if _applies(position, last_position, read_from):
+        _change_rows(c, projection, generation, [(p, e) for p, e in events if p > position])
+        registry.advance(c, projection.name, generation, last_position)
+    return generation
+
+
+Batches = Sequence[tuple[type[Projection], Sequence[tuple[int, Any]], int | None]]
+"""Projections, each with its events and its generation (the live one when None)."""
+
+
+def apply_many(
+    c: SqlSession, batches: Batches, last_position: int, read_from: int | None
+) -> dict[str, int]:
+    """`apply` for several projections at once, with a statement for all of them where
+    one will do: the live generations are locked, and the positions read and advanced,
+    for all together; only projections with events in the batch touch their rows.
+    Answers each projection's position afterwards."""
+    live = registry.lock_live(c, [p.name for p, _, g in batches if g is None])
+    generations = {p.name: live[p.name] if g is None else g for p, _, g in batches}
+    positions = registry.positions(c, generations)
+    done: dict[str, int] = {}
+    advanced: list[tuple[str, int]] = []
+    for projection, events, _ in batches:
+        name, position = projection.name, positions[projection.name]
+        done[name] = position
+        if _applies(position, last_position, read_from):
+            fresh = [(p, e) for p, e in events if p > position]
+            _change_rows(c, projection, generations[name], fresh)
+            advanced.append((name, generations[name]))
+            done[name] = last_position
+    registry.advance_all(c, advanced, last_position)
+    return done
+
+
+def _applies(position: int, last_position: int, read_from: int | None) -> bool:
+    """Whether a batch up to `last_position`, read after `read_from`, has anything for a
+    generation at `position` (see `apply`)."""
+    return last_position > position and (read_from is None or read_from <= position)
+
+
+def _change_rows(
+    c: SqlSession, projection: type[Projection], generation: int, fresh: list[tuple[int, Any]]
+) -> None:
+    if not fresh:
+        return
     batch = Batch(_Loader(c, generation))
     tables = {t.name: t for t in projection.tables}
     for name, keys in _keys(projection, fresh).items():
@@ -47,8 +89,6 @@ def apply(
         projection.handle(batch, event, p)
     for table in projection.tables:
         _write(c, table, generation, batch)
-    registry.advance(c, projection.name, generation, last_position)
-    return generation
 
 
 def _keys(projection: type[Projection], events: Iterable[tuple[int, Any]]) -> dict[str, set[Key]]:

@@ -60,6 +60,36 @@ def installed_generation(c: SqlSession, name: str, *, lock: bool = False) -> int
     return generation
 
 
+def lock_live(c: SqlSession, names: list[str]) -> dict[str, int]:
+    """The live generations of several projections, locked (in name order, as every
+    caller takes them) until the transaction ends; raises `NotInstalled` for any
+    projection without one."""
+    if not names:
+        return {}
+    rows = c.execute(
+        "SELECT name, generation FROM projection_live"
+        f" WHERE name IN ({', '.join('?' * len(names))}) ORDER BY name" + c.row_lock,
+        names,
+    ).fetchall()
+    found = {str(name): int(generation) for name, generation in rows}
+    for name in names:
+        if name not in found:
+            raise NotInstalled(name)
+    return found
+
+
+def positions(c: SqlSession, generations: dict[str, int]) -> dict[str, int]:
+    """The tracked position of each (name, generation), in one query (0 when untracked)."""
+    names = list(generations)
+    rows = c.execute(
+        "SELECT name, generation, position FROM projection_tracking"
+        f" WHERE name IN ({', '.join('?' * len(names))})",
+        names,
+    ).fetchall()
+    found = {str(n): int(p) for n, g, p in rows if generations[str(n)] == int(g)}
+    return {name: found.get(name, 0) for name in names}
+
+
 def live_table(c: SqlSession, projection: type[Projection], table: Table) -> str:
     return table_name(table, installed_generation(c, projection.name))
 
@@ -71,6 +101,18 @@ def live_position(c: SqlSession, name: str) -> int:
         (name,),
     ).fetchone()
     return 0 if row is None else int(row[0])
+
+
+def live_positions(c: SqlSession, names: list[str]) -> dict[str, int]:
+    """The live positions of several projections in one query (0 when not installed)."""
+    rows = c.execute(
+        "SELECT l.name, t.position FROM projection_tracking t JOIN projection_live l"
+        " ON t.name = l.name AND t.generation = l.generation"
+        f" WHERE l.name IN ({', '.join('?' * len(names))})",
+        names,
+    ).fetchall()
+    found = {str(name): int(position) for name, position in rows}
+    return {name: found.get(name, 0) for name in names}
 
 
 def position(c: SqlSession, name: str, generation: int) -> int:
@@ -93,6 +135,13 @@ def advance(c: SqlSession, name: str, generation: int, position: int) -> None:
     c.execute(
         "UPDATE projection_tracking SET position = ? WHERE name = ? AND generation = ?",
         (position, name, generation),
+    )
+
+
+def advance_all(c: SqlSession, tracked: list[tuple[str, int]], position: int) -> None:
+    c.executemany(
+        "UPDATE projection_tracking SET position = ? WHERE name = ? AND generation = ?",
+        [(position, name, generation) for name, generation in tracked],
     )
 
 

@@ -90,6 +90,8 @@ def due(clock: SLAClock | None, target: Target) -> str | None:
     """The target's due time in this cycle (kept once met or breached), or None."""
     found = None if clock is None else clock.deadline(target)
     return None if found is None else rfc3339(found.due)
+
+
 def earliest_open(clock: SLAClock | None) -> datetime | None:
     """The earliest due time not yet settled, or None."""
     pending = [] if clock is None else [d.due for d in clock.deadlines if not d.done]

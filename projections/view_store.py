@@ -51,6 +51,20 @@ class ViewStore(ABC):
                 return registry.live_position(c, name)
             return registry.position(c, name, generation)
 
+    def positions(self, names: Sequence[str]) -> dict[str, int]:
+        """The live positions of several projections (or workers), in one query."""
+        with self.read() as c:
+            return registry.live_positions(c, list(names))
+
+    def follower_positions(
+        self, name: str, generation: int, consults: Sequence[str]
+    ) -> tuple[int, dict[str, int]]:
+        """A worker's own position and the live positions of the read models it consults,
+        in one transaction."""
+        with self.read() as c:
+            own = registry.position(c, name, generation)
+            return own, registry.live_positions(c, list(consults)) if consults else {}
+
     def track(self, name: str, generation: int, position: int) -> None:
         """Records a worker's position (workers keep theirs beside the projections')."""
         with self.write() as c:
@@ -101,6 +115,17 @@ class ViewStore(ABC):
         `batch_writer.apply`); answers the generation used."""
         with self.write() as c:
             return batch_writer.apply(c, projection, events, last_position, generation, read_from)
+
+    def apply_all(
+        self, batches: batch_writer.Batches, last_position: int, read_from: int | None = None
+    ) -> dict[str, int]:
+        """Applies one stretch of the log to several projections (each with its events
+        and generation, the live one when None) in one transaction: one commit for them
+        all instead of one each (see `batch_writer.apply_many`). Answers each
+        projection's position afterwards, behind `last_position` where a batch was
+        refused (see `batch_writer.apply`)."""
+        with self.write() as c:
+            return batch_writer.apply_many(c, batches, last_position, read_from)
 
     def live_table(self, c: SqlSession, projection: type[Projection], table: Table) -> str:
         """The live generation's name for a table, read in the caller's transaction."""

@@ -13,7 +13,7 @@ from wiring.migrate import migrate
 from wiring.runtime import WORKERS, Runtime
 from wiring.services import build_services
 from wiring.views import PROJECTIONS, projection_named
-from workers.projections import rebuild
+from workers.projections import rebuild_all
 
 from .progress import Bar
 
@@ -67,7 +67,8 @@ def status(settings: Settings) -> int:
 
 
 def rebuild_command(settings: Settings, name: str, *, quiet: bool = False) -> int:
-    """Rebuilds beside the live generation, then swaps; safe while servers run."""
+    """Rebuilds beside the live generation, then swaps; safe while servers run. `all`
+    rebuilds every projection in one pass over the log."""
     try:
         chosen = list(PROJECTIONS) if name == "all" else [projection_named(name)]
     except KeyError:
@@ -78,11 +79,10 @@ def rebuild_command(settings: Settings, name: str, *, quiet: bool = False) -> in
     services = build_services(settings)
     try:
         runner = Runtime(services).projection_runner()
-        for projection in chosen:
-            started = time.monotonic()
-            with Bar(projection.name, services.log.head(), "events", quiet=quiet) as bar:
-                rebuild(runner, projection, lambda done: bar.to(done.position, done.head))
-            print(f"{projection.name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
+        started = time.monotonic()
+        with Bar(name, services.log.head(), "events", quiet=quiet) as bar:
+            rebuild_all(runner, chosen, lambda done: bar.to(done.position, done.head))
+        print(f"{name}: rebuilt in {time.monotonic() - started:.1f} s", flush=True)
     finally:
         services.close()
     return 0

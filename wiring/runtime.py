@@ -4,8 +4,10 @@ the single-active workers, and an orderly stop."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from workers.assigner import Assigner
@@ -13,6 +15,7 @@ from workers.autoclose import AutoCloser
 from workers.leader import AdvisoryLeader
 from workers.notifier import Notifier
 from workers.projections import ProjectionRunner
+from workers.recent import RecentLog
 from workers.sla import SLAWorker, every_second
 from workers.wakeup import start_listener
 
@@ -35,6 +38,7 @@ class Runtime:
         self._wakes = [self.wake]
         self._threads: list[threading.Thread] = []
         self._closers: list[Callable[[], None]] = []
+        self._after_batch: list[Callable[[], None]] = []
         services.helpdesk.on_saved.append(self.wake_all)
 
     def wake_all(self) -> None:
@@ -59,32 +63,57 @@ class Runtime:
     def auto_closer(self) -> AutoCloser:
         return AutoCloser(self.services.helpdesk, self.services.views, self.services.clock)
 
-    def assigner(self) -> Assigner:
+    def assigner(self, recent: RecentLog | None = None) -> Assigner:
         s = self.services
-        return Assigner(s.helpdesk, s.views, s.clock, wake=self._new_wake())
+        return Assigner(s.helpdesk, s.views, s.clock, **self._follows(recent))
 
-    def notifier(self) -> Notifier:
+    def notifier(self, recent: RecentLog | None = None) -> Notifier:
         s = self.services
         return Notifier(
-            s.helpdesk, s.views, s.clock, s.settings.smtp_url, blobs=s.blobs, wake=self._new_wake()
+            s.helpdesk,
+            s.views,
+            s.clock,
+            s.settings.smtp_url,
+            blobs=s.blobs,
+            **self._follows(recent),
         )
+
+    def _follows(self, recent: RecentLog | None) -> dict[str, Any]:
+        """How a follower learns of new events: beside this process's projection runner,
+        from the batches it applied (read once, and woken once they are applied: what
+        the follower consults then already shows them); alone, from the log."""
+        if recent is None:
+            return {"wake": self._new_wake()}
+        wake = threading.Event()
+        self._after_batch.append(wake.set)
+        return {"wake": wake, "recent": recent}
+
+    def _batch_applied(
+        self, after: int, found: Sequence[Notification], events: list[tuple[int, Any]]
+    ) -> None:
+        for applied in self._after_batch:
+            applied()
 
     def worker_jobs(self, name: str) -> list[Callable[[], None]]:
         """The long-running loops of a worker (`all`: every one), each to run in a thread.
         Single-active workers take part only while they hold their leadership."""
         jobs: list[Callable[[], None]] = []
         stop = self.stopping
+        recent = None
         if name in ("projections", "all"):
             runner = self.projection_runner()
             jobs.append(lambda: runner.run(stop))
+            if name == "all":
+                recent = RecentLog(runner.recorder, runner.mapper)
+                runner.on_applied += [recent.add, self._batch_applied]
         if name in ("sla", "all"):
             sla, closer, lead = self.sla_worker(), self.auto_closer(), self.leader(SLA_LOCK)
             jobs.append(lambda: every_second(stop, lead, sla.tick, closer.tick))
         if name in ("assigner", "all"):
-            assigner, lead_a = self.assigner(), self.leader(ASSIGNER_LOCK)
+            assigner, lead_a = self.assigner(recent), self.leader(ASSIGNER_LOCK)
             jobs.append(lambda: assigner.run(stop, lead_a))
         if name in ("notifier", "all"):
-            notifier, lead_n = self.notifier(), self.leader(NOTIFIER_LOCK)
+            notifier, lead_n = self.notifier(recent), self.leader(NOTIFIER_LOCK)
             jobs.append(lambda: notifier.run(stop, lead_n))
         return jobs
 

@@ -17,6 +17,8 @@ from eventsourcing.utils import get_topic
 
 from projections.view_store import ViewStore
 
+from .recent import RecentLog
+
 _log = logging.getLogger("ticketing.workers")
 
 BATCH = 200
@@ -43,11 +45,15 @@ class LogFollower:
         mapper: Mapper[Any],
         views: ViewStore,
         wake: threading.Event | None = None,
+        recent: RecentLog | None = None,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.views = views
         self.wake = wake or threading.Event()
+        self.recent = recent or RecentLog(recorder, mapper, keep=0)
+        """Where the follower reads the log: what this process's projection runner read
+        last, when it has one, else the log itself."""
         self._topics = {get_topic(cls) for cls in self.follows}
 
     def position(self) -> int:
@@ -55,19 +61,24 @@ class LogFollower:
 
     def batch(self) -> Sequence[Notification]:
         """The next events to act on: after this follower's position, and no further than
-        the read models it consults have come."""
-        after = self.position()
-        stop = min((self.views.position(name) for name in self.consults), default=None)
+        the read models it consults have come (all positions read in one transaction)."""
+        after, consulted = self.views.follower_positions(
+            self.name, WORKER_GENERATION, self.consults
+        )
+        stop = min(consulted.values(), default=None)
         if stop is not None and stop <= after:
             return []
-        return self.recorder.select_notifications(after, BATCH, stop=stop, inclusive_of_start=False)
+        return self.recent.select(after, BATCH, stop)
+
+    def decode(self, notification: Notification) -> Any:
+        return self.recent.event(notification)
 
     def step(self) -> bool:
         """Acts on the next batch of events; True when there was one."""
         found = self.batch()
         if not found:
             return False
-        events = [(n.id, self.mapper.to_domain_event(n)) for n in found if n.topic in self._topics]
+        events = [(n.id, self.decode(n)) for n in found if n.topic in self._topics]
         self.act(events)
         self.views.track(self.name, WORKER_GENERATION, found[-1].id)
         return True

@@ -94,7 +94,7 @@ class Notifier(LogFollower):
         admins see it, rather than stopping every later event's mail. A store failure is
         not the event's: it is raised, and the whole batch is tried again."""
         try:
-            event = self.mapper.to_domain_event(notification)
+            event = self.decode(notification)
             return carried(compose(self.helpdesk, self.views, notification.id, event), event)
         except (*STORE_ERRORS, Behind):
             raise
