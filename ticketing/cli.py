@@ -20,6 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL only)")
+    serve.add_argument(
+        "--server", choices=("granian", "uvicorn"), default="granian", help="the HTTP server"
+    )
     commands.add_parser("migrate", help="create the store's tables, once")
     commands.add_parser("demo", help="walk a ticket through its lifecycle on a throwaway store")
     worker = commands.add_parser("worker", help="run a long-running worker")
@@ -49,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environment()
         if args.command == "serve":
-            return _serve(settings, args.host, args.port, args.workers)
+            return _serve(settings, args.host, args.port, args.workers, args.server)
         if args.command == "migrate":
             from wiring.migrate import migrate
 
@@ -93,9 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
-    import uvicorn
-
+def _serve(settings: Settings, host: str, port: int, workers: int, server: str) -> int:
     from wiring.migrate import migrate
 
     if not settings.admin_token:
@@ -106,14 +107,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     migrate(settings)
     print(f"ticketing on {_redacted(settings.database_url)}, listening on http://{host}:{port}")
     print(f"OpenAPI: http://{host}:{port}/schema", flush=True)
-    uvicorn.run(
-        "ticketing.asgi:app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers if not settings.is_sqlite else 1,
-        log_level="warning",
-    )
+    from .http_server import run_http_server
+
+    run_http_server(server, host, port, workers if not settings.is_sqlite else 1)
     return 0
 
 

@@ -55,6 +55,9 @@ class Settings:
             "PERSISTENCE_MODULE": "",
             "MAPPER_TOPIC": "wiring.encoding:MsgspecMapper",
             "AGGREGATE_CACHE_MAXSIZE": "2000",
+            # Loads trust the cache; each request first catches it up with the log
+            # (domain/cache_follower.py), and a stale save conflicts and reloads.
+            "AGGREGATE_CACHE_FASTFORWARD": "n",
         }
         if self.is_sqlite:
             path = sqlite_path(self.database_url)
