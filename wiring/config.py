@@ -78,6 +78,7 @@ class Settings:
                 "POSTGRES_POOL_SIZE": "10",
                 "POSTGRES_MAX_OVERFLOW": "20",
                 "POSTGRES_CONNECT_TIMEOUT": "5",
+                "APPLICATION_RECORDER_TOPIC": "wiring.postgres_log:OneTripRecorder",
             }
         raise ConfigError(
             "TICKETING_DATABASE_URL must start with sqlite:// or postgresql://, "
