@@ -20,17 +20,20 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
+from .group_commit import GroupCommit
+
 
 class OneTripRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         schema, table = Identifier(datastore.schema), Identifier(events_table_name)
-        self.one_trip_function = f"{events_table_name}_insert_serialized"
+        self.one_trip_function = f"{events_table_name}_insert_grouped"
         function = Identifier(self.one_trip_function)
         self.sql_create_statements.append(
             SQL(
                 "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
-                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+                "RETURNS TABLE (saved_id {id_type}, saved_version bigint, saved_position bigint) "
+                "LANGUAGE plpgsql AS $BODY$ "
                 "BEGIN "
                 "SET LOCAL lock_timeout = '{lock_timeout}s'; "
                 "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
@@ -38,12 +41,13 @@ class OneTripRecorder(PostgresApplicationRecorder):
                 "RETURN QUERY INSERT INTO {schema}.{table} AS t "
                 "(originator_id, originator_version, topic, state) "
                 "SELECT originator_id, originator_version, topic, state FROM unnest(events) "
-                "RETURNING notification_id; "
+                "RETURNING t.originator_id, t.originator_version, t.notification_id; "
                 "END; $BODY$"
             ).format(
                 schema=schema,
                 function=function,
                 event=Identifier(self.stored_event_type_name),
+                id_type=Identifier(datastore.originator_id_type),
                 lock_timeout=datastore.lock_timeout,
                 table=table,
                 channel=Identifier(self.channel_name),
@@ -53,13 +57,20 @@ class OneTripRecorder(PostgresApplicationRecorder):
             schema=schema, function=function
         )
 
+        self.group = GroupCommit(self._insert_now)
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """One statement, committed on its own; a (aggregate, version) already taken
-        raises the library's IntegrityError, and nothing of the batch is saved."""
+        """Saved with whatever other threads of this process are saving at the same
+        moment, in one statement (group_commit.py); answers once that has committed."""
         if not stored_events:
             return []
+        return self.group.insert(stored_events)
+
+    def _insert_now(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """One statement, committed on its own; a (aggregate, version) already taken
+        raises the library's IntegrityError, and nothing of the statement is saved."""
         self.datastore.register_type_adapters()  # the type exists once `migrate` ran
         rows = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
@@ -67,4 +78,7 @@ class OneTripRecorder(PostgresApplicationRecorder):
         ]
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self.one_trip_statement, (rows,), prepare=True)
-            return [row[self.one_trip_function] for row in curs.fetchall()]
+            found = {
+                (r["saved_id"], r["saved_version"]): r["saved_position"] for r in curs.fetchall()
+            }
+        return [found[(e.originator_id, e.originator_version)] for e in stored_events]

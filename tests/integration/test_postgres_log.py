@@ -5,15 +5,16 @@ positions as they appear never passes over one that is filled in later; a taken
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.application import HelpDesk
 from wiring.config import Settings
 from wiring.event_store import open_helpdesk
+from wiring.group_commit import GroupCommit
 from wiring.migrate import migrate
 from wiring.postgres_log import OneTripRecorder
 
@@ -84,3 +85,55 @@ def test_a_taken_version_fails_the_whole_insert(pg_helpdesk: HelpDesk, clock: Fa
     with pytest.raises(IntegrityError):
         pg_helpdesk.save(stale)
     assert [e.originator_version for e in pg_helpdesk.events.get(ticket_id)] == [1, 2]
+
+
+def _stored(helpdesk: HelpDesk, aggregate: object) -> list[StoredEvent]:
+    events = aggregate.collect_events()  # type: ignore[attr-defined]
+    return [helpdesk.mapper.to_stored_event(e) for e in events]
+
+
+def test_saves_arriving_together_share_a_commit_and_a_conflict_fails_alone(
+    pg_helpdesk: HelpDesk, clock: FakeClock
+):
+    recorder = pg_helpdesk.recorder
+    assert isinstance(recorder, OneTripRecorder)
+    statements: list[int] = []
+
+    def counted(events: Sequence[StoredEvent]) -> list[int]:
+        statements.append(len(events))
+        return recorder._insert_now(events)
+
+    group = GroupCommit(counted)
+    tickets = [open_ticket(pg_helpdesk, clock).aggregate_id for _ in range(WRITERS)]  # type: ignore[attr-defined]
+    saves = []
+    for ticket_id in tickets:
+        ticket = pg_helpdesk.repository.get(ticket_id)
+        ticket.reply(uuid4(), "together", intent(AGENT, clock).origin)
+        saves.append(_stored(pg_helpdesk, ticket))
+    rival = pg_helpdesk.repository.get(tickets[0])  # also version 2 of the first ticket
+    rival.reply(uuid4(), "rival", intent(AGENT, clock).origin)
+    saves.append(_stored(pg_helpdesk, rival))
+    results: list[object] = [None] * len(saves)
+    barrier = threading.Barrier(len(saves))
+
+    def save(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = group.insert(saves[i])
+        except IntegrityError as e:
+            results[i] = e
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(saves))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    failed = [r for r in results if isinstance(r, IntegrityError)]
+    assert len(failed) == 1
+    assert isinstance(results[1], list)  # the others each have their own position
+    positions = sorted(p for r in results if isinstance(r, list) for p in r)
+    assert len(positions) == WRITERS == len(set(positions))
+    assert max(statements) > 1  # saves arriving together went in one statement
+    for ticket_id in tickets:
+        assert [e.originator_version for e in pg_helpdesk.events.get(ticket_id)] == [1, 2]
