@@ -104,12 +104,14 @@ def _serve(settings: Settings, host: str, port: int, workers: int, server: str) 
         os.environ["TICKETING_ADMIN_TOKEN"] = token
         settings = Settings.from_environment()
         print(f"admin token (generated, set TICKETING_ADMIN_TOKEN to choose one): {token}")
+    processes = workers if not settings.is_sqlite else 1
+    os.environ["TICKETING_API_PROCESSES"] = str(processes)  # each takes its share of limits
     migrate(settings)
     print(f"ticketing on {_redacted(settings.database_url)}, listening on http://{host}:{port}")
     print(f"OpenAPI: http://{host}:{port}/schema", flush=True)
     from .http_server import run_http_server
 
-    run_http_server(server, host, port, workers if not settings.is_sqlite else 1)
+    run_http_server(server, host, port, processes)
     return 0
 
 

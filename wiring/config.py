@@ -24,6 +24,9 @@ class Settings:
     rate_per_second: float = 50.0
     """Requests per second per caller, in bursts of up to `rate_burst` (0: unlimited)."""
     rate_burst: int = 200
+    api_processes: int = 1
+    """How many API processes share the limits (`serve --workers N` sets it): each keeps
+    its buckets in memory, so each allows its share of the rate and of the burst."""
     read_wait_seconds: float = 5.0
     """How long a read with `min_position` waits for its projection before 503 (the contract's
     5 s; tests inject less)."""
@@ -43,7 +46,13 @@ class Settings:
             else workers.lower() in ("1", "true", "yes", "on"),
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
+            api_processes=max(1, int(_number(env, "TICKETING_API_PROCESSES", 1))),
         )
+
+    def rate_limit_per_process(self) -> tuple[float, int]:
+        """This process's share of the per-caller rate and burst (at least 1 request)."""
+        share = self.api_processes
+        return self.rate_per_second / share, max(1, self.rate_burst // share)
 
     @property
     def is_sqlite(self) -> bool:
