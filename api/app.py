@@ -116,7 +116,7 @@ def _behind_tokens() -> list[Any]:
 
 
 def _buckets(services: Services) -> TokenBuckets:
-    return TokenBuckets(services.settings.rate_per_second, services.settings.rate_burst)
+    return TokenBuckets(*services.settings.rate_limit_per_process())
 
 
 def _start_workers(runtime: Runtime) -> None:

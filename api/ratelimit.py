@@ -5,9 +5,11 @@ each client address has one too (`BearerTokens` takes from it): it is charged fo
 request that fails to authenticate, so a flood of unknown tokens is refused without a
 lookup each, while authenticated requests give their token back and never drain it (many
 people may share an address). A caller who empties a bucket gets 429 with `Retry-After`;
-the public paths are not limited. Several API processes each keep their own buckets, so
-the effective limit scales with them; that is the price of needing no shared store on the
-request path.
+the public paths are not limited. Several API processes each keep their own buckets
+and allow their share of the limit (`Settings.rate_limit_per_process`): no shared store
+on the request path, and the limit holds overall while connections spread evenly over
+the processes (the kernel hands them out in turn); a caller whose one keep-alive
+connection stays with one process gets that process's share.
 """
 
 from __future__ import annotations

@@ -214,6 +214,9 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
     def ticket(self, ticket_id: UUID, actor: Actor, version: int | None = None) -> Ticket:
         """The ticket now, or exactly as it was at `version`."""
         ticket = self._get(Ticket, ticket_id)
+        if version is not None and version > ticket.version:
+            self.forget(ticket_id)  # a later version was logged: the cache is behind
+            ticket = self._get(Ticket, ticket_id)
         self._require_visible(ticket, actor)
         if version is None or version == ticket.version:
             return ticket

@@ -11,14 +11,16 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, PersistenceError, Recording
 
+from .cache_follower import CacheFollower, FollowedCache
 from .errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound, StaleVersion
 from .indexes import IdempotencyRecord
 from .values import Cause, Effect, Origin
@@ -97,6 +99,27 @@ class CommandPipeline(Application[UUID]):
         self.backoff = backoff
         self.on_saved: list[Callable[[], None]] = []
         """Called after each save: in-process followers wake without polling."""
+        self.follower: CacheFollower | None = None
+        """With the cache's fast-forward off (`AGGREGATE_CACHE_FASTFORWARD=n`), loads
+        trust the cache and `catch_up()` keeps it fresh (cache_follower.py)."""
+        cache = self.repository.cache
+        if isinstance(cache, LRUCache) and not self.repository.fastforward:
+            followed = FollowedCache(cache.maxsize)
+            self.repository.cache = followed
+            self.follower = CacheFollower(self.recorder, followed)
+            with suppress(PersistenceError):  # no log yet: follow it from its start
+                self.follower.start_at_head()
+
+    def forget(self, aggregate_id: UUID) -> None:
+        """Drops a cached aggregate known to be stale (someone has seen a later version)."""
+        if self.follower is not None:
+            self.follower.cache.forget([aggregate_id])
+
+    def catch_up(self) -> None:
+        """Makes the next loads see every commit made before this call, in any process
+        (a no-op when the cache fast-forwards on every load instead)."""
+        if self.follower is not None:
+            self.follower.catch_up()
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         for listener in self.on_saved:
@@ -121,6 +144,9 @@ class CommandPipeline(Application[UUID]):
         def decide() -> Decision:
             aggregate = load()
             expected = intent.expected_version
+            if expected is not None and expected > aggregate.version:
+                self.forget(aggregate.id)  # the caller has seen a later version
+                aggregate = load()
             if expected is not None and expected != aggregate.version:
                 raise StaleVersion(expected, aggregate.version)
             return Decision(aggregate, tuple(act(aggregate) or ()))
@@ -158,6 +184,8 @@ class CommandPipeline(Application[UUID]):
         try:
             recordings = self.save(subject, *pending)
         except IntegrityError:
+            if self.follower is not None:  # the cached state was stale: load it again
+                self.follower.cache.forget(a.id for a in (subject, *pending))
             return None
         position = max((r.notification.id for r in recordings), default=None)
         ids = Cause(intent.origin.causation_id, intent.origin.correlation_id)

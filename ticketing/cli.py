@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="API processes (PostgreSQL only)")
+    serve.add_argument(
+        "--server", choices=("granian", "uvicorn"), default="granian", help="the HTTP server"
+    )
     commands.add_parser("migrate", help="create the store's tables, once")
     commands.add_parser("demo", help="walk a ticket through its lifecycle on a throwaway store")
     worker = commands.add_parser("worker", help="run a long-running worker")
@@ -69,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environment()
         if args.command == "serve":
-            return _serve(settings, args.host, args.port, args.workers)
+            return _serve(settings, args.host, args.port, args.workers, args.server)
         if args.command == "migrate":
             from wiring.migrate import migrate
 
@@ -131,9 +134,9 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+def _serve(settings: Settings, host: str, port: int, workers: int, server: str) -> int:
     with _metrics_directory():
-        return _run_server(settings, host, port, workers)
+        return _run_server(settings, host, port, workers, server)
 
 
 @contextmanager
@@ -159,9 +162,7 @@ def _metrics_directory() -> Iterator[None]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def _run_server(settings: Settings, host: str, port: int, workers: int) -> int:
-    import uvicorn
-
+def _run_server(settings: Settings, host: str, port: int, workers: int, server: str) -> int:
     from wiring.migrate import migrate
 
     if not settings.admin_token:
@@ -172,18 +173,15 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> int:
     if not settings.console_secret:
         # One key for every server process, so that a console session works in all of them.
         os.environ["TICKETING_CONSOLE_SECRET"] = secrets.token_urlsafe(32)
+    processes = workers if not settings.is_sqlite else 1
+    os.environ["TICKETING_API_PROCESSES"] = str(processes)  # each takes its share of limits
     migrate(settings)
     print(f"ticketing on {_redacted(settings.database_url)}, listening on http://{host}:{port}")
     print(f"OpenAPI: http://{host}:{port}/schema")
     print(f"Console: http://{host}:{port}/console/", flush=True)
-    uvicorn.run(
-        "ticketing.asgi:app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers if not settings.is_sqlite else 1,
-        log_level="warning",
-    )
+    from .http_server import run_http_server
+
+    run_http_server(server, host, port, processes)
     return 0
 
 

@@ -25,6 +25,9 @@ class Settings:
     rate_per_second: float = 50.0
     """Requests per second per caller, in bursts of up to `rate_burst` (0: unlimited)."""
     rate_burst: int = 200
+    api_processes: int = 1
+    """How many API processes share the limits (`serve --workers N` sets it): each keeps
+    its buckets in memory, so each allows its share of the rate and of the burst."""
     read_wait_seconds: float = 5.0
     """How long a read with `min_position` waits for its projection before 503 (the contract's
     5 s; tests inject less)."""
@@ -59,7 +62,13 @@ class Settings:
             attachment_max_bytes=int(
                 _number(env, "TICKETING_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
             ),
+            api_processes=max(1, int(_number(env, "TICKETING_API_PROCESSES", 1))),
         )
+
+    def rate_limit_per_process(self) -> tuple[float, int]:
+        """This process's share of the per-caller rate and burst (at least 1 request)."""
+        share = self.api_processes
+        return self.rate_per_second / share, max(1, self.rate_burst // share)
 
     @property
     def is_sqlite(self) -> bool:
@@ -71,6 +80,9 @@ class Settings:
             "PERSISTENCE_MODULE": "",
             "MAPPER_TOPIC": "wiring.encoding:MsgspecMapper",
             "AGGREGATE_CACHE_MAXSIZE": "2000",
+            # Loads trust the cache; each request first catches it up with the log
+            # (domain/cache_follower.py), and a stale save conflicts and reloads.
+            "AGGREGATE_CACHE_FASTFORWARD": "n",
         }
         if self.is_sqlite:
             path = sqlite_path(self.database_url)
@@ -91,6 +103,7 @@ class Settings:
                 "POSTGRES_POOL_SIZE": "10",
                 "POSTGRES_MAX_OVERFLOW": "20",
                 "POSTGRES_CONNECT_TIMEOUT": "5",
+                "APPLICATION_RECORDER_TOPIC": "wiring.postgres_log:OneTripRecorder",
             }
         raise ConfigError(
             "TICKETING_DATABASE_URL must start with sqlite:// or postgresql://, "

@@ -53,6 +53,7 @@ class Assigner(LogFollower):
         one agent."""
 
     def handle(self, position: int, event: Any) -> None:
+        self.helpdesk.catch_up()  # the cache has seen what other processes wrote
         ticket = self.helpdesk.ticket(event.originator_id, ASSIGNER)
         if ticket.status not in ACTIVE or ticket.department_id is None:
             return

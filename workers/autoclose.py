@@ -36,6 +36,7 @@ class AutoCloser:
             candidates = resolved_before(self.views, now - timedelta(days=1))
         except NotInstalled:
             return 0
+        self.helpdesk.catch_up()  # departments as other processes left them
         days: dict[str | None, int | None] = {}
         closed = 0
         for ticket_id, department_id, resolved_at in candidates:
