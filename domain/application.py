@@ -15,12 +15,11 @@ from .assignment import Rotation
 from .errors import InvalidInput, NotFound
 from .indexes import TicketNumber
 from .lifecycle import Command
+from .mail_commands import MailCommands
 from .org_commands import OrganisationCommands
-from .organisation import Department
-from .people_commands import PeopleCommands
 from .pipeline import Act, Decision, Intent, Outcome, jittered_backoff
 from .policy import require_may, require_may_open
-from .ticket import Ticket
+from .ticket import Ticket, collaborators
 from .values import Actor, AssignReason, Priority, Role, Status
 
 
@@ -29,7 +28,7 @@ def random_ticket_number() -> str:
     return str(10_000_000 + secrets.randbelow(90_000_000))
 
 
-class HelpDesk(PeopleCommands, OrganisationCommands):
+class HelpDesk(MailCommands, OrganisationCommands):
     name = "HelpDesk"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Ticket: 50}
 
@@ -230,18 +229,10 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
         require_may(intent.origin.actor, command)
         return self.change(intent, lambda: self.ticket(ticket_id, intent.origin.actor), act)
 
-    def _reopen_days(self, ticket: Ticket) -> int | None:
-        if ticket.department_id is None:
-            return None
-        try:
-            return self._get(Department, ticket.department_id).reopen_days
-        except NotFound:
-            return None
-
     def _require_visible(self, ticket: Ticket, actor: Actor) -> None:
         """Existence is not leaked: another customer's ticket, or for an agent a ticket of
         another department (unless assigned to them), is simply not found."""
-        if actor.is_customer and ticket.customer_id != actor.id:
+        if actor.is_customer and actor.id not in (ticket.customer_id, *collaborators(ticket)):
             raise NotFound(f"no ticket {ticket.id}")
         if ticket.assignee_id != actor.id and not self._works_in(actor, ticket.department_id):
             raise NotFound(f"no ticket {ticket.id}")

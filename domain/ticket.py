@@ -18,6 +18,7 @@ from .ticket_events import TicketEvent
 from .ticket_sla import Change
 from .values import (
     AssignReason,
+    Mail,
     Message,
     MessageKind,
     Origin,
@@ -46,6 +47,9 @@ class Ticket(ShallowCopied, Aggregate):
     sla: SLAClock | None
     closed_at: datetime | None
     head_hash: str
+    collaborator_ids: list[UUID]
+    """Other addresses that answered the ticket's mail; they get its later public mail.
+    Absent from snapshots older than mail: read it through `collaborators`."""
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
@@ -77,6 +81,7 @@ class Ticket(ShallowCopied, Aggregate):
             ticket.review = None
             ticket.sla = None
             ticket.closed_at = None
+            ticket.collaborator_ids = []
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -159,6 +164,34 @@ class Ticket(ShallowCopied, Aggregate):
             aggregate.status = Status.OPEN
             aggregate.closed_at = None
 
+    class MailReceived(Event):
+        """A message that came by mail, pointing at its raw bytes (`sha256`), so that a
+        parser fix can be replayed over past mail. `message_id` is its Message-ID when it
+        can be written back into a header (else None); automated mail is recorded and
+        never answered."""
+
+        sha256: str
+        message_id: str | None
+        sender: str
+        automated: bool
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    class CollaboratorAdded(Event):
+        person_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.collaborator_ids = [*collaborators(aggregate), self.person_id]
+
+    class Linked(Event):
+        """This ticket follows up an older one (mail to it after its reopen window)."""
+
+        ticket_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
     class Reviewed(Event):
         rating: int
         comment: str
@@ -188,6 +221,8 @@ class Ticket(ShallowCopied, Aggregate):
         help_topic_id: UUID | None,
         origin: Origin,
         sla: SLATerms | None = None,
+        mail: Mail | None = None,
+        follows: UUID | None = None,
     ) -> Ticket:
         require_text("subject", subject, SUBJECT_MAX, multiline=False)
         require_text("body", body, BODY_MAX)
@@ -205,9 +240,35 @@ class Ticket(ShallowCopied, Aggregate):
             prev_hash=chain.GENESIS,
             **who(origin),
         )
+        if mail is not None:
+            ticket.receive_mail(mail, origin)
+        if follows is not None:
+            ticket._record(cls.Linked, origin, ticket_id=follows)
         if sla is not None:
             ticket._record_all(ticket_sla.start(sla, origin.at, ticket.status, BOTH, 1), origin)
         return ticket
+
+    def receive_mail(self, mail: Mail, origin: Origin) -> None:
+        """Recorded in every status: automated mail on a closed ticket changes nothing."""
+        self._record(
+            self.MailReceived,
+            origin,
+            sha256=mail.sha256,
+            message_id=mail.message_id,
+            sender=mail.sender,
+            automated=mail.automated,
+        )
+
+    def add_collaborator(self, person_id: UUID, origin: Origin) -> None:
+        """Someone other than the customer answered: nothing when already on it."""
+        if person_id != self.customer_id and person_id not in collaborators(self):
+            self._record(self.CollaboratorAdded, origin, person_id=person_id)
+
+    def reopen_window_passed(self, at: datetime, reopen_days: int | None) -> bool:
+        """Whether a customer's reopen at `at` would come too late (see `reopen`)."""
+        if self.closed_at is None or reopen_days is None:
+            return False
+        return at > self.closed_at + timedelta(days=reopen_days)
 
     def assign(
         self, agent_id: UUID | None, origin: Origin, reason: AssignReason = AssignReason.MANUAL
@@ -273,12 +334,10 @@ class Ticket(ShallowCopied, Aggregate):
         """A customer may reopen a closed ticket only within the department's window."""
         require_allowed(Command.REOPEN, self.status)
         require_text("reason", reason, BODY_MAX)
-        if origin.actor.is_customer and self.closed_at is not None and reopen_days is not None:
-            deadline = self.closed_at + timedelta(days=reopen_days)
-            if origin.at > deadline:
-                raise InvalidTransition(
-                    f"the ticket was closed more than {reopen_days} days ago: open a new one"
-                )
+        if origin.actor.is_customer and self.reopen_window_passed(origin.at, reopen_days):
+            raise InvalidTransition(
+                f"the ticket was closed more than {reopen_days} days ago: open a new one"
+            )
         self._reopen(reason, origin)
 
     def check_sla(self, origin: Origin) -> None:
@@ -326,6 +385,10 @@ class Ticket(ShallowCopied, Aggregate):
     def _reopen(self, reason: str, origin: Origin) -> None:
         self._record(self.Reopened, origin, reason=reason)
         self._record_all(ticket_sla.restart_resolution(self.sla, origin.at, self.status), origin)
+
+
+def collaborators(ticket: Ticket) -> list[UUID]:
+    return list(getattr(ticket, "collaborator_ids", []))
 
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ticketing.sqlite3"
+DEFAULT_MAIL_MAX_BYTES = 25 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -29,6 +30,12 @@ class Settings:
     5 s; tests inject less)."""
     read_waiters_per_caller: int = 8
     """How many reads of one caller may wait for a projection at once (beyond: 429)."""
+    mail_address: str = "ticketing@localhost"
+    """The desk's address: From and Reply-To of its mail, and where mail opens tickets."""
+    mail_name: str = "Help desk"
+    mail_in_listen: str | None = None
+    """`host:port` of the inbound SMTP listener."""
+    mail_max_bytes: int = DEFAULT_MAIL_MAX_BYTES
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +50,10 @@ class Settings:
             else workers.lower() in ("1", "true", "yes", "on"),
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
+            mail_address=env.get("TICKETING_MAIL_ADDRESS") or "ticketing@localhost",
+            mail_name=env.get("TICKETING_MAIL_NAME") or "Help desk",
+            mail_in_listen=env.get("TICKETING_MAIL_IN_LISTEN") or None,
+            mail_max_bytes=int(_number(env, "TICKETING_MAIL_MAX_BYTES", DEFAULT_MAIL_MAX_BYTES)),
         )
 
     @property
@@ -88,6 +99,16 @@ class Settings:
             return None
         path = sqlite_path(self.database_url)
         return path.with_name(f"{path.stem}.views{path.suffix or '.sqlite3'}")
+
+    def mail_in_address(self) -> tuple[str, int]:
+        """`TICKETING_MAIL_IN_LISTEN` as a host and a port."""
+        host, _, port = (self.mail_in_listen or "").rpartition(":")
+        if not host or not port.isdigit():
+            listen = self.mail_in_listen
+            raise ConfigError(
+                f"TICKETING_MAIL_IN_LISTEN must look like 127.0.0.1:2525, not {listen!r}"
+            )
+        return host.strip("[]"), int(port)
 
     @property
     def workers_embedded(self) -> bool:

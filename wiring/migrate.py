@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from workers import outbox
+from workers import acknowledgements, mail_thread, outbox
 
 from .config import Settings
 from .event_store import create_event_tables, postgres_conninfo
@@ -28,6 +28,8 @@ def migrate(settings: Settings) -> None:
             views.setup()
             with views.write() as c:
                 outbox.install(c)
+                mail_thread.install(c)
+                acknowledgements.install(c)
             for projection in PROJECTIONS:
                 if views.live(projection.name) is None:
                     views.install(projection)

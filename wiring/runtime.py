@@ -65,7 +65,15 @@ class Runtime:
 
     def notifier(self) -> Notifier:
         s = self.services
-        return Notifier(s.helpdesk, s.views, s.clock, s.settings.smtp_url, wake=self._new_wake())
+        return Notifier(
+            s.helpdesk,
+            s.views,
+            s.clock,
+            s.settings.smtp_url,
+            s.settings.mail_address,
+            s.settings.mail_name,
+            wake=self._new_wake(),
+        )
 
     def worker_jobs(self, name: str) -> list[Callable[[], None]]:
         """The long-running loops of a worker (`all`: every one), each to run in a thread.
