@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from workers import acknowledgements, mail_thread, outbox
+from workers import acknowledgements, mail_store, mail_thread, outbox
 
 from .config import Settings
 from .event_store import create_event_tables, postgres_conninfo
@@ -30,6 +30,7 @@ def migrate(settings: Settings) -> None:
                 outbox.install(c)
                 mail_thread.install(c)
                 acknowledgements.install(c)
+                mail_store.install(c)
             for projection in PROJECTIONS:
                 if views.live(projection.name) is None:
                     views.install(projection)

@@ -41,9 +41,14 @@ def key(message_id: str) -> str:
     return hashlib.sha256(message_id.strip().encode("utf-8", "surrogateescape")).hexdigest()
 
 
+WRITABLE_MAX = 250
+"""The longest id written back into References: 20 of them stay far below a line's
+998 characters, and real ids are under 100."""
+
+
 def writable(message_id: str | None) -> str | None:
     """The id when the desk may write it back into a header, else None."""
-    if message_id is None:
+    if message_id is None or len(message_id.strip()) > WRITABLE_MAX:
         return None
     try:
         return headers.msg_id(message_id.strip())
