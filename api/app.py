@@ -23,6 +23,7 @@ from .events import event_log
 from .help_topics import HelpTopicController
 from .intent import provide_intent
 from .mail_outbox import mail_outbox
+from .mail_quarantine import mail_quarantine, mail_quarantine_raw
 from .openapi import SECURITY, openapi_config
 from .ops import RequestCounter, healthz, metrics_handler, readyz
 from .problems import exception_handlers
@@ -97,6 +98,8 @@ def _behind_tokens() -> list[Any]:
         event_log,
         daily_report,
         mail_outbox,
+        mail_quarantine,
+        mail_quarantine_raw,
         *token_routes("/v1/agents", STAFF, customers=False),
         *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
     ]
