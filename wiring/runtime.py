@@ -81,7 +81,13 @@ class Runtime:
 
     def mail_in(self) -> MailIn:
         s = self.services
-        return MailIn(s.helpdesk, s.views, s.clock, wake=self._new_wake())
+        return MailIn(
+            s.helpdesk,
+            s.views,
+            s.clock,
+            wake=self._new_wake(),
+            department_for=s.helpdesk.department_for_address,
+        )
 
     def mail_listener(self) -> Controller:
         """The inbound SMTP listener on `TICKETING_MAIL_IN_LISTEN`; what it stores wakes

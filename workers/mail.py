@@ -76,6 +76,7 @@ def compose(
     if notice is None:
         return []
     received = event.message_id if isinstance(event, Ticket.MailReceived) else None
+    reply_to = helpdesk.department_address(ticket.department_id) or reply_to
     mails = []
     for person_id in notice.people:
         if person_id is None:

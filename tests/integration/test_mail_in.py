@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain.errors import Duplicate
+from domain.organisation import AssignMode
 from domain.ticket import Ticket
 from domain.values import Role, Status
 
@@ -209,3 +211,38 @@ def test_at_most_one_acknowledgement_an_hour_goes_to_one_address(mail: MailDesk)
     mail.desk.clock.advance(hours=1, seconds=1)
     mail.deliver(message(ADA, "Request 4", "Help.", "<many-4@customer.example>"))
     assert len(mail.mails(ADA)) == 2
+
+
+def test_mail_to_a_departments_address_opens_the_ticket_there_and_is_answered_from_it(
+    mail: MailDesk,
+):
+    desk = mail.desk
+    billing = desk.helpdesk.define_department(
+        "Billing", None, AssignMode.NONE, 7, 14, said(ADMIN, desk.clock), "billing@desk.example"
+    ).aggregate_id
+
+    sha = mail.deliver(
+        fixture("new_request.eml", **{"support@desk.example": "billing@desk.example"})
+    )
+
+    assert desk.ticket(mail.ticket_of(sha)).department_id == billing
+    (ack,) = mail.mails(ADA)
+    assert ack["Reply-To"].addresses[0].addr_spec == "billing@desk.example"
+
+
+def test_a_second_department_cannot_claim_an_address_taken(mail: MailDesk):
+    desk = mail.desk
+    desk.helpdesk.define_department(
+        "Billing", None, AssignMode.NONE, 7, 14, said(ADMIN, desk.clock), "billing@desk.example"
+    )
+
+    with pytest.raises(Duplicate):
+        desk.helpdesk.define_department(
+            "Billing 2",
+            None,
+            AssignMode.NONE,
+            7,
+            14,
+            said(ADMIN, desk.clock),
+            "Billing@desk.example",
+        )
