@@ -13,11 +13,10 @@ from eventsourcing.domain import Aggregate
 
 from .assignment import Rotation
 from .errors import InvalidInput, NotFound
-from .indexes import TicketNumber
 from .lifecycle import Command
 from .mail_commands import MailCommands
 from .org_commands import OrganisationCommands
-from .pipeline import Act, Decision, Intent, Outcome, jittered_backoff
+from .pipeline import Act, Intent, Outcome, jittered_backoff
 from .policy import require_may, require_may_open
 from .ticket import Ticket, collaborators
 from .values import Actor, AssignReason, Priority, Role, Status
@@ -68,23 +67,19 @@ class HelpDesk(MailCommands, OrganisationCommands):
         if not self._works_in(actor, department_id):
             raise InvalidInput(routed_by, "that would put the ticket in a department not yours")
 
-        def decide() -> Decision:
-            ticket = Ticket.open(
-                ticket_id=uuid4(),
-                number=self.new_number(),
+        return self.create(
+            intent,
+            lambda: self._opening(
+                intent,
                 subject=subject,
                 body=body,
-                message_id=uuid4(),
                 priority=priority,
                 customer_id=customer_id,
                 department_id=department_id,
                 help_topic_id=help_topic_id,
-                origin=intent.origin,
                 sla=terms,
-            )
-            return Decision(ticket, (TicketNumber.claim(ticket.number, ticket.id, intent.origin),))
-
-        return self.create(intent, decide)
+            ),
+        )
 
     def assign(self, ticket_id: UUID, agent_id: UUID | None, intent: Intent) -> Outcome:
         """To someone who may work the ticket: an agent of its department or a supervisor."""

@@ -9,6 +9,7 @@ the stored message's digest: the worker can crash anywhere and try the message a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID, uuid4
 
 from .errors import Duplicate, InvalidTransition, NotFound
@@ -59,27 +60,33 @@ class MailCommands(PeopleCommands):
         """A ticket for the customer who wrote (the intent's actor), in the department
         the mail was addressed to (else the default one)."""
         department_id, priority, terms = self.route(None, department_id, None)
-        customer_id = intent.origin.actor.id
-
-        def decide() -> Decision:
-            ticket = Ticket.open(
-                ticket_id=uuid4(),
-                number=self.new_number(),
+        return self.create(
+            intent,
+            lambda: self._opening(
+                intent,
                 subject=subject,
                 body=body,
-                message_id=uuid4(),
                 priority=priority,
-                customer_id=customer_id,
+                customer_id=intent.origin.actor.id,
                 department_id=department_id,
                 help_topic_id=None,
-                origin=intent.origin,
                 sla=terms,
                 mail=mail,
                 follows=follows,
-            )
-            return Decision(ticket, (TicketNumber.claim(ticket.number, ticket.id, intent.origin),))
+            ),
+        )
 
-        return self.create(intent, decide)
+    def _opening(self, intent: Intent, **fields: Any) -> Decision:
+        """A new ticket with a fresh number, and the claim of that number (every way of
+        opening a ticket decides this, once per attempt)."""
+        ticket = Ticket.open(
+            ticket_id=uuid4(),
+            number=self.new_number(),
+            message_id=uuid4(),
+            origin=intent.origin,
+            **fields,
+        )
+        return Decision(ticket, (TicketNumber.claim(ticket.number, ticket.id, intent.origin),))
 
     def reply_by_mail(self, ticket_id: UUID, body: str, mail: Mail, intent: Intent) -> Outcome:
         """The customer's or a collaborator's reply: a closed ticket reopens within its

@@ -243,7 +243,7 @@ class Ticket(ShallowCopied, Aggregate):
         if mail is not None:
             ticket.receive_mail(mail, origin)
         if follows is not None:
-            ticket._record(cls.Linked, origin, ticket_id=follows)
+            ticket.link(follows, origin)
         if sla is not None:
             ticket._record_all(ticket_sla.start(sla, origin.at, ticket.status, BOTH, 1), origin)
         return ticket
@@ -258,6 +258,10 @@ class Ticket(ShallowCopied, Aggregate):
             sender=mail.sender,
             automated=mail.automated,
         )
+
+    def link(self, ticket_id: UUID, origin: Origin) -> None:
+        """Names the older ticket this one follows up."""
+        self._record(self.Linked, origin, ticket_id=ticket_id)
 
     def add_collaborator(self, person_id: UUID, origin: Origin) -> None:
         """Someone other than the customer answered: nothing when already on it."""

@@ -32,7 +32,7 @@ from projections.view_store import ViewStore
 
 from . import mail_store, mail_thread
 from .actors import MAIL_IN
-from .follower import POLL_SECONDS
+from .follower import keep_stepping
 from .mail_parse import Inbound, Unreadable, parse
 from .mail_store import InboundState
 from .notifier import STORE_ERRORS
@@ -74,17 +74,7 @@ class MailIn:
         return bool(found)
 
     def run(self, stop: threading.Event, leader: Any = lambda: True) -> None:
-        while not stop.is_set():
-            progressed = False
-            if leader():
-                try:
-                    progressed = self.step()
-                except Exception:
-                    _log.exception("mail-in: batch failed; retrying")
-                    stop.wait(1.0)
-            if not progressed:
-                self.wake.wait(POLL_SECONDS)
-                self.wake.clear()
+        keep_stepping(self.name, self.step, self.wake, stop, leader)
 
     def settle(self, sha: str, raw: bytes) -> None:
         """One message, to its end. Store failures are raised (the message is tried
