@@ -27,6 +27,7 @@ from domain.errors import DomainError, NotFound
 from domain.indexes import TicketNumber
 from domain.mail_commands import ReopenWindowPassed
 from domain.pipeline import Idempotency, Intent
+from domain.ticket import Ticket, collaborators
 from domain.values import Actor, Mail, Origin, Role
 from projections.view_store import ViewStore
 
@@ -98,7 +99,7 @@ class MailIn:
 
     def _act(self, sha: str, message: Inbound) -> tuple[UUID, int | None]:
         self._refuse_duplicate(sha, message)
-        ticket_id = self._ticket_answered(message)
+        ticket_id, by_headers = self._ticket_answered(message)
         facts = Mail(sha, mail_thread.writable(message.message_id), message.sender, False)
         if message.automated is not None:
             if ticket_id is None:
@@ -119,6 +120,8 @@ class MailIn:
             )
         author = Actor(person_id, Role.CUSTOMER)
         follows = None
+        if ticket_id is not None and not by_headers and not self._on(ticket_id, person_id):
+            ticket_id = None  # a ticket number alone makes no one a collaborator
         if ticket_id is not None:
             try:
                 outcome = self.helpdesk.reply_by_mail(
@@ -150,15 +153,26 @@ class MailIn:
             ticket = None if row[1] is None else UUID(str(row[1]))
             raise Settled(InboundState.DUPLICATE, f"the Message-ID of {row[0]} again", ticket)
 
-    def _ticket_answered(self, message: Inbound) -> UUID | None:
+    def _ticket_answered(self, message: Inbound) -> tuple[UUID | None, bool]:
+        """The ticket, and whether the message named one of its Message-IDs (which only
+        someone who got its mail knows) rather than only its number (which anyone can
+        guess)."""
         ticket_id = mail_thread.ticket_for(self.views, message.answers)
         if ticket_id is not None or message.number is None:
-            return ticket_id
+            return ticket_id, True
         try:
             number = self.helpdesk.one(TicketNumber, TicketNumber.id_for(message.number))
         except NotFound:
-            return None
-        return number.ticket_id
+            return None, False
+        return number.ticket_id, False
+
+    def _on(self, ticket_id: UUID, person_id: UUID) -> bool:
+        """Whether the person is the ticket's customer or one of its collaborators."""
+        try:
+            ticket = self.helpdesk.one(Ticket, ticket_id)
+        except NotFound:
+            return False
+        return person_id in (ticket.customer_id, *collaborators(ticket))
 
     def _intent(self, actor: Actor, sha: str, step: str) -> Intent:
         cause = uuid5(_NAMESPACE, sha)

@@ -246,3 +246,17 @@ def test_a_second_department_cannot_claim_an_address_taken(mail: MailDesk):
             said(ADMIN, desk.clock),
             "Billing@desk.example",
         )
+
+
+def test_a_stranger_who_only_names_the_ticket_number_opens_a_ticket_of_their_own(
+    mail: MailDesk,
+):
+    ticket_id = mail.ticket_of(mail.deliver(fixture("new_request.eml")))
+    number = mail.desk.ticket(ticket_id).number
+
+    sha = mail.deliver(
+        message("eve@evil.example", f"Re: [#{number}]", "Tell me more.", "<eve-1@evil.example>")
+    )
+
+    assert mail.ticket_of(sha) != ticket_id
+    assert mail.desk.ticket(ticket_id).collaborator_ids == []
