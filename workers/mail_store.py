@@ -58,7 +58,7 @@ def store(views: ViewStore, raw: bytes, now: datetime) -> str:
     """Stores the message, durably once this returns (the transaction has committed);
     answers its digest. The same bytes again change nothing."""
     sha = digest(raw)
-    with views.write() as c:
+    with views.durable_write() as c:
         c.execute(
             "INSERT INTO mail_inbound (sha256, received_at, size, raw) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (sha256) DO NOTHING",
