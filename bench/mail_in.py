@@ -82,14 +82,15 @@ def ingest(settings: Settings, raws: list[bytes]) -> float:
 
 
 def baseline(settings: Settings, raws: list[bytes]) -> float:
-    """The same bytes, one INSERT + COMMIT each, into a bare table of the same store."""
+    """The same bytes, one INSERT + COMMIT each, into a bare table of the same store,
+    as durable as the listener's (a synced commit)."""
     services = build_services(settings)
     views = services.views
     with views.write() as c:
         c.execute("CREATE TABLE IF NOT EXISTS bench_raw (k TEXT PRIMARY KEY, raw BYTEA)")
     started = time.perf_counter()
     for raw in raws:
-        with views.write() as c:
+        with views.durable_write() as c:
             c.execute("INSERT INTO bench_raw (k, raw) VALUES (?, ?)", (uuid.uuid4().hex, raw))
     elapsed = time.perf_counter() - started
     services.close()
