@@ -25,6 +25,7 @@ from .events import event_log
 from .help_topics import HelpTopicController
 from .intent import provide_intent
 from .mail_outbox import mail_outbox
+from .mail_quarantine import mail_quarantine, mail_quarantine_raw
 from .metrics import ProcessMetrics
 from .openapi import SECURITY, openapi_config
 from .ops import healthz, metrics_handler, readyz
@@ -110,6 +111,8 @@ def _behind_tokens() -> list[Any]:
         daily_report,
         what_if_sla,
         mail_outbox,
+        mail_quarantine,
+        mail_quarantine_raw,
         *token_routes("/v1/agents", STAFF, customers=False),
         *token_routes("/v1/customers", (Role.CUSTOMER, Role.ADMIN), customers=True),
     ]

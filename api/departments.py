@@ -55,6 +55,7 @@ class DepartmentController(Controller):
             data.auto_close_days,
             data.reopen_days,
             intent,
+            data.mail_address,
         )
         return answered(services, outcome)
 

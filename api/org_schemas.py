@@ -91,6 +91,8 @@ class DefineDepartment(msgspec.Struct, forbid_unknown_fields=True):
     auto_assign: AssignMode = AssignMode.NONE
     auto_close_days: Days = 7
     reopen_days: Days = 14
+    mail_address: str | None = None
+    """Mail to this address opens tickets in the department; its mail answers from it."""
 
 
 class DepartmentView(msgspec.Struct):
@@ -102,6 +104,7 @@ class DepartmentView(msgspec.Struct):
     reopen_days: int
     default: bool
     created_at: str
+    mail_address: str | None = None
 
 
 class DefineHelpTopic(msgspec.Struct, forbid_unknown_fields=True):

@@ -118,6 +118,20 @@ class OutboxList(msgspec.Struct):
     next_cursor: str | None
 
 
+class QuarantinedMail(msgspec.Struct):
+    sha256: str
+    """The message's id: the SHA-256 of its raw bytes."""
+    received_at: str
+    size: int
+    reason: str | None
+    """Why it could not become a ticket or a reply."""
+
+
+class QuarantineList(msgspec.Struct):
+    items: list[QuarantinedMail]
+    next_cursor: str | None
+
+
 class ReportRow(msgspec.Struct):
     """One UTC day of one department (or agent); durations in minutes, business and
     wall-clock, null when nothing was measured."""

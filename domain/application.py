@@ -14,14 +14,12 @@ from eventsourcing.domain import Aggregate
 from .assignment import Rotation
 from .attachment_events import AttachmentPlace
 from .errors import InvalidInput, NotFound
-from .indexes import TicketNumber
 from .lifecycle import Command
+from .mail_commands import MailCommands
 from .org_commands import OrganisationCommands
-from .organisation import Department
-from .people_commands import PeopleCommands
-from .pipeline import Act, Decision, Intent, Outcome, jittered_backoff
+from .pipeline import Act, Intent, Outcome, jittered_backoff
 from .policy import require_may, require_may_open
-from .ticket import Ticket
+from .ticket import Ticket, collaborators
 from .values import Actor, AssignReason, Attachment, Effect, Priority, Role, Status
 
 
@@ -30,7 +28,7 @@ def random_ticket_number() -> str:
     return str(10_000_000 + secrets.randbelow(90_000_000))
 
 
-class HelpDesk(PeopleCommands, OrganisationCommands):
+class HelpDesk(MailCommands, OrganisationCommands):
     name = "HelpDesk"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Ticket: 50}
 
@@ -70,23 +68,19 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
         if not self._works_in(actor, department_id):
             raise InvalidInput(routed_by, "that would put the ticket in a department not yours")
 
-        def decide() -> Decision:
-            ticket = Ticket.open(
-                ticket_id=uuid4(),
-                number=self.new_number(),
+        return self.create(
+            intent,
+            lambda: self._opening(
+                intent,
                 subject=subject,
                 body=body,
-                message_id=uuid4(),
                 priority=priority,
                 customer_id=customer_id,
                 department_id=department_id,
                 help_topic_id=help_topic_id,
-                origin=intent.origin,
                 sla=terms,
-            )
-            return Decision(ticket, (TicketNumber.claim(ticket.number, ticket.id, intent.origin),))
-
-        return self.create(intent, decide)
+            ),
+        )
 
     def assign(self, ticket_id: UUID, agent_id: UUID | None, intent: Intent) -> Outcome:
         """To someone who may work the ticket: an agent of its department or a supervisor."""
@@ -274,18 +268,10 @@ class HelpDesk(PeopleCommands, OrganisationCommands):
         load = lambda: self.ticket(ticket_id, intent.origin.actor)  # noqa: E731
         return self.change(intent, load, act, effect)
 
-    def _reopen_days(self, ticket: Ticket) -> int | None:
-        if ticket.department_id is None:
-            return None
-        try:
-            return self._get(Department, ticket.department_id).reopen_days
-        except NotFound:
-            return None
-
     def _require_visible(self, ticket: Ticket, actor: Actor) -> None:
         """Existence is not leaked: another customer's ticket, or for an agent a ticket of
         another department (unless assigned to them), is simply not found."""
-        if actor.is_customer and ticket.customer_id != actor.id:
+        if actor.is_customer and actor.id not in (ticket.customer_id, *collaborators(ticket)):
             raise NotFound(f"no ticket {ticket.id}")
         if ticket.assignee_id != actor.id and not self._works_in(actor, ticket.department_id):
             raise NotFound(f"no ticket {ticket.id}")

@@ -78,6 +78,33 @@ class EmailAddress(Aggregate):
         return index
 
 
+class DepartmentAddress(Aggregate):
+    """Claims a mail address for one department, keyed like a person's (see
+    `EmailAddress`), so that mail to it routes to exactly one department."""
+
+    department_id: UUID
+
+    def __init__(self) -> None:
+        """State is set by `Claimed.apply`."""
+
+    @staticmethod
+    def id_for(email: str) -> UUID:
+        return uuid5(_NAMESPACE, f"department-address:{mailbox(email).key}")
+
+    class Claimed(Recorded, Aggregate.Created):
+        department_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.department_id = self.department_id
+
+    @classmethod
+    def claim(cls, email: str, department_id: UUID, origin: Origin) -> DepartmentAddress:
+        index: DepartmentAddress = cls._create(
+            cls.Claimed, id=cls.id_for(email), department_id=department_id, **who(origin)
+        )
+        return index
+
+
 class Credential(Aggregate):
     """Maps the hash of a bearer token to its holder; the token itself is never stored."""
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
+
+from .addresses import mailbox
 from .business_time import add_business_minutes
 from .calendar import BusinessCalendar
+from .errors import Duplicate, InvalidInput
+from .indexes import DepartmentAddress
 from .organisation import (
     AssignMode,
     DefaultDepartment,
@@ -61,19 +66,34 @@ class OrganisationCommands(Routing):
         auto_close_days: int,
         reopen_days: int,
         intent: Intent,
+        mail_address: str | None = None,
     ) -> Outcome:
         """The first department created becomes the default one: it claims the default
-        in the same transaction, so two first departments created at once cannot both."""
+        in the same transaction, so two first departments created at once cannot both.
+        A mail address is claimed the same way: one department per address."""
         if sla_plan_id is not None:
             self._reference(SLAPlan, sla_plan_id, "sla_plan_id")
+        address = None if mail_address is None else _department_address(mail_address)
 
         def decide() -> Decision:
             department = Department.define(
-                uuid4(), name, sla_plan_id, auto_assign, auto_close_days, reopen_days, intent.origin
+                uuid4(),
+                name,
+                sla_plan_id,
+                auto_assign,
+                auto_close_days,
+                reopen_days,
+                intent.origin,
+                address,
             )
-            if self.exists(DefaultDepartment.ID):
-                return Decision(department)
-            return Decision(department, (DefaultDepartment.claim(department.id, intent.origin),))
+            claims: list[Aggregate] = []
+            if address is not None:
+                if self.exists(DepartmentAddress.id_for(address)):
+                    raise Duplicate(f"{address} is another department's address already")
+                claims.append(DepartmentAddress.claim(address, department.id, intent.origin))
+            if not self.exists(DefaultDepartment.ID):
+                claims.append(DefaultDepartment.claim(department.id, intent.origin))
+            return Decision(department, claims)
 
         return self.create(intent, decide)
 
@@ -98,3 +118,10 @@ class OrganisationCommands(Routing):
     def _check_calendar(self, terms: PlanTerms) -> None:
         if terms.calendar_id is not None:
             self._reference(WorkCalendar, terms.calendar_id, "calendar_id")
+
+
+def _department_address(address: str) -> str:
+    try:
+        return mailbox(address).address
+    except InvalidInput as e:
+        raise InvalidInput("mail_address", e.detail.replace("email", "mail_address")) from None

@@ -139,19 +139,35 @@ class Department(ShallowCopied, Aggregate):
     auto_assign: AssignMode
     auto_close_days: int
     reopen_days: int
+    mail_address: str | None
+    """Mail to it opens tickets here; the department's mail answers from it."""
 
     def __init__(self) -> None:
         """State is set by `Defined.apply`."""
 
     class Defined(Recorded, Aggregate.Created):
+        class_version = 2
         name: str
         sla_plan_id: UUID | None
         auto_assign: AssignMode
         auto_close_days: int
         reopen_days: int
+        mail_address: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Departments defined before the email channel have no address of their own."""
+            state["mail_address"] = None
 
         def apply(self, aggregate: Any) -> None:
-            for field in ("name", "sla_plan_id", "auto_assign", "auto_close_days", "reopen_days"):
+            for field in (
+                "name",
+                "sla_plan_id",
+                "auto_assign",
+                "auto_close_days",
+                "reopen_days",
+                "mail_address",
+            ):
                 setattr(aggregate, field, getattr(self, field))
 
     @classmethod
@@ -164,6 +180,7 @@ class Department(ShallowCopied, Aggregate):
         auto_close_days: int,
         reopen_days: int,
         origin: Origin,
+        mail_address: str | None = None,
     ) -> Department:
         require_name(name)
         for field, days in (("auto_close_days", auto_close_days), ("reopen_days", reopen_days)):
@@ -177,6 +194,7 @@ class Department(ShallowCopied, Aggregate):
             auto_assign=auto_assign,
             auto_close_days=auto_close_days,
             reopen_days=reopen_days,
+            mail_address=mail_address,
             **who(origin),
         )
         return department

@@ -7,7 +7,8 @@ from __future__ import annotations
 from uuid import UUID, uuid5
 
 from .calendar import BusinessCalendar
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
+from .indexes import DepartmentAddress
 from .organisation import (
     DefaultDepartment,
     Department,
@@ -43,6 +44,26 @@ class Routing(CommandPipeline):
             plan_id = plan_id or department.sla_plan_id
         terms = None if plan_id is None else self.sla_terms(plan_id)
         return department_id, priority or Priority.NORMAL, terms
+
+    def department_for_address(self, addresses: list[str]) -> UUID | None:
+        """The department the first of these addresses belongs to, or None."""
+        for address in addresses:
+            try:
+                claim = self._get(DepartmentAddress, DepartmentAddress.id_for(address))
+            except (NotFound, InvalidInput):
+                continue
+            return claim.department_id
+        return None
+
+    def department_address(self, department_id: UUID | None) -> str | None:
+        """The department's own mail address, if it has one."""
+        if department_id is None:
+            return None
+        try:
+            department = self._get(Department, department_id)
+        except NotFound:
+            return None
+        return getattr(department, "mail_address", None)
 
     def default_department(self) -> UUID | None:
         try:

@@ -1,7 +1,7 @@
-"""The Ticket aggregate: its events, how they change its state, and how it opens; its
-commands are grouped in `ticket_handling` (routing, status, SLA checks),
-`ticket_conversation` (uploads, replies, notes) and `ticket_resolution` (resolve, close,
-reopen, review)."""
+"""The Ticket aggregate: its events and how they change its state. Its commands are
+grouped in `ticket_opening`, `ticket_handling` (routing, status, SLA checks),
+`ticket_conversation` (uploads, replies, notes), `ticket_mail` and `ticket_resolution`
+(resolve, close, reopen, review)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from . import attachment_events, chain, sla_events, ticket_sla
+from . import attachment_events, sla_events, ticket_sla
 from .attachment_events import no_attachments
 from .attachments import without
-from .policy import BODY_MAX, SUBJECT_MAX, require_text
 from .recorded import ShallowCopied, who
-from .sla import BOTH, EVERY, RESPONSES, SLAClock, SLATerms, finished
+from .sla import EVERY, RESPONSES, SLAClock, finished
 from .ticket_conversation import TicketConversation
 from .ticket_events import TicketEvent
 from .ticket_handling import TicketHandling
+from .ticket_mail import TicketMail
+from .ticket_opening import TicketOpening
 from .ticket_resolution import TicketResolution
 from .ticket_sla import Change
 from .values import (
@@ -37,7 +38,15 @@ from .values import (
 )
 
 
-class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution, Aggregate):
+class Ticket(
+    ShallowCopied,
+    TicketOpening,
+    TicketHandling,
+    TicketConversation,
+    TicketMail,
+    TicketResolution,
+    Aggregate,
+):
     """One customer request and everything done about it (its resolution commands are
     in `ticket_resolution`)."""
 
@@ -59,15 +68,17 @@ class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution
     """The newest resolution, as the cause of the automatic close it may lead to."""
     uploads: tuple[Upload, ...]
     head_hash: str
+    collaborator_ids: list[UUID]
+    """Other addresses that answered the ticket's mail; they get its later public mail."""
     chained: ClassVar[bool] = True
     """Whether its events are chained; only a what-if copy, never saved, goes without."""
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
 
-    class_version = 3
-    """2: `resolved_by`; 3: `uploads`, the attachments not yet on a message (older
-    snapshots have neither)."""
+    class_version = 4
+    """2: `resolved_by`; 3: `uploads`, the attachments not yet on a message; 4:
+    `collaborator_ids` (older snapshots have none of them)."""
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -76,6 +87,10 @@ class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution
     @staticmethod
     def upcast_v2_v3(state: dict[str, Any]) -> None:
         state["uploads"] = []
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        state["collaborator_ids"] = []
 
     Event: TypeAlias = TicketEvent
 
@@ -106,6 +121,7 @@ class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution
             ticket.closed_at = None
             ticket.resolved_by = None
             ticket.uploads = ()
+            ticket.collaborator_ids = []
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -203,6 +219,34 @@ class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution
             aggregate.status = Status.OPEN
             aggregate.closed_at = None
 
+    class MailReceived(Event):
+        """A message that came by mail, pointing at its raw bytes (`sha256`), so that a
+        parser fix can be replayed over past mail. `message_id` is its Message-ID when it
+        can be written back into a header (else None); automated mail is recorded and
+        never answered."""
+
+        sha256: str
+        message_id: str | None
+        sender: str
+        automated: bool
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    class CollaboratorAdded(Event):
+        person_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.collaborator_ids = [*collaborators(aggregate), self.person_id]
+
+    class Linked(Event):
+        """This ticket follows up an older one (mail to it after its reopen window)."""
+
+        ticket_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
     class Reviewed(Event):
         rating: int
         comment: str
@@ -219,42 +263,6 @@ class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution
     SLABreached: TypeAlias = sla_events.SLABreached
     SLAMet: TypeAlias = sla_events.SLAMet
 
-    @classmethod
-    def open(
-        cls,
-        *,
-        ticket_id: UUID,
-        number: str,
-        subject: str,
-        body: str,
-        message_id: UUID,
-        priority: Priority,
-        customer_id: UUID | None,
-        department_id: UUID | None,
-        help_topic_id: UUID | None,
-        origin: Origin,
-        sla: SLATerms | None = None,
-    ) -> Ticket:
-        require_text("subject", subject, SUBJECT_MAX, multiline=False)
-        require_text("body", body, BODY_MAX)
-        ticket: Ticket = cls._create(
-            cls.Created,
-            id=ticket_id,
-            number=number,
-            subject=subject,
-            body=body,
-            message_id=message_id,
-            priority=priority,
-            customer_id=customer_id,
-            department_id=department_id,
-            help_topic_id=help_topic_id,
-            prev_hash=chain.GENESIS,
-            **who(origin),
-        )
-        if sla is not None:
-            ticket._record_all(ticket_sla.start(sla, origin.at, ticket.status, BOTH, 1), origin)
-        return ticket
-
     def _record(self, event_class: type[Event], origin: Origin, **fields: Any) -> None:
         """Triggers an event with the command's origin, chained to its predecessor. Only
         the Ticket's own commands record, so nothing can append past the lifecycle rules."""
@@ -268,6 +276,10 @@ class Ticket(ShallowCopied, TicketHandling, TicketConversation, TicketResolution
         before = self.status
         self._record(self.StatusChanged, origin, status=status)
         self._record_all(ticket_sla.status_moved(self.sla, before, status, origin.at), origin)
+
+
+def collaborators(ticket: Ticket) -> list[UUID]:
+    return list(ticket.collaborator_ids)
 
 
 def _message(event: Ticket.Replied | Ticket.NoteAdded, kind: MessageKind) -> Message:

@@ -57,13 +57,18 @@ class TicketResolution:
         """A customer may reopen a closed ticket only within the department's window."""
         require_allowed(Command.REOPEN, self.status)
         require_text("reason", reason, BODY_MAX)
-        if origin.actor.is_customer and self.closed_at is not None and reopen_days is not None:
-            deadline = self.closed_at + timedelta(days=reopen_days)
-            if origin.at > deadline:
-                raise InvalidTransition(
-                    f"the ticket was closed more than {reopen_days} days ago: open a new one"
-                )
+        if origin.actor.is_customer and self.reopen_window_passed(origin.at, reopen_days):
+            raise InvalidTransition(
+                f"the ticket was closed more than {reopen_days} days ago: open a new one"
+            )
         self._reopen(reason, origin)
+
+    def reopen_window_passed(self, at: datetime, reopen_days: int | None) -> bool:
+        """Whether a customer's reopen at `at` would come too late (mail after it opens a
+        new ticket instead)."""
+        if self.closed_at is None or reopen_days is None:
+            return False
+        return at > self.closed_at + timedelta(days=reopen_days)
 
     def add_review(self, rating: int, comment: str, origin: Origin) -> None:
         require_allowed(Command.REVIEW, self.status)

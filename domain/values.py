@@ -137,3 +137,13 @@ class Review:
     rating: int
     comment: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What a ticket records of a message that came by mail (see `Ticket.MailReceived`)."""
+
+    sha256: str
+    message_id: str | None
+    sender: str
+    automated: bool

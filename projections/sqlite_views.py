@@ -46,6 +46,20 @@ class SQLiteViews(ViewStore):
         conn.execute("COMMIT")
 
     @contextmanager
+    def durable_write(self) -> Iterator[SqlSession]:
+        """A write whose COMMIT reaches the disk before it returns (`synchronous=FULL`
+        syncs the WAL at every commit; NORMAL, the read models' setting, may lose the
+        newest commits to a power cut, which a projection rebuilds but a mail accepted
+        with 250 must not)."""
+        conn = self._connection()
+        conn.execute("PRAGMA synchronous=FULL")
+        try:
+            with self.write() as session:
+                yield session
+        finally:
+            conn.execute("PRAGMA synchronous=NORMAL")
+
+    @contextmanager
     def read(self) -> Iterator[SqlSession]:
         conn = self._connection()
         conn.execute("BEGIN")

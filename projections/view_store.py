@@ -27,6 +27,12 @@ class ViewStore(ABC):
     def write(self) -> Iterator[SqlSession]:
         """A write transaction, serialised with every other writer of read models."""
 
+    @contextmanager
+    def durable_write(self) -> Iterator[SqlSession]:
+        """A write that is on disk once it returns (PostgreSQL's commits always are)."""
+        with self.write() as session:
+            yield session
+
     @abstractmethod
     @contextmanager
     def read(self) -> Iterator[SqlSession]:

@@ -11,7 +11,7 @@ from domain.calendar import WEEKDAYS, BusinessCalendar
 from domain.organisation import PlanTerms
 from domain.sla import SLATerms
 from domain.ticket import Ticket
-from domain.values import Actor, Attachment, Origin, Priority, Role, Status
+from domain.values import Actor, Attachment, Mail, Origin, Priority, Role, Status
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 """Monday morning, far from any real clock, so a clock read would show."""
@@ -167,4 +167,10 @@ def full_story() -> list[Ticket.Event]:
     ticket.add_review(5, "Quick and kind.", origin(CUSTOMER, later(43)))
     ticket.close(origin(CUSTOMER, later(44)))
     ticket.reopen("It is smoking again.", origin(CUSTOMER, later(45)))
+    ticket.add_collaborator(uuid4(), origin(CUSTOMER, later(46)))
+    ticket.receive_mail(
+        Mail("0" * 64, "<a@customer.example>", "a@customer.example", True),
+        origin(SYSTEM, later(47)),
+    )
+    ticket.link(uuid4(), origin(SYSTEM, later(48)))
     return new_events(ticket)

@@ -30,9 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="create the store's tables, once")
     commands.add_parser("demo", help="walk a ticket through its lifecycle on a throwaway store")
     worker = commands.add_parser("worker", help="run a long-running worker")
-    worker.add_argument("name", help="projections, or all")
+    worker.add_argument("name", help="projections, sla, notifier, assigner, mail-in, or all")
     quiet = argparse.ArgumentParser(add_help=False)
     quiet.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    mail = commands.add_parser("mail", help="inbound mail")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True)
+    ingesting = mail_commands.add_parser("ingest", help="store one message (an MTA's pipe)")
+    ingesting.add_argument("file", nargs="?", help="the message (default: standard input)")
     projections = commands.add_parser("projections", help="read models: status and rebuilds")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
     projection_commands.add_parser("status", help="position and lag of each projection")
@@ -87,6 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .workers_cli import run_worker
 
             return run_worker(settings, args.name)
+        if args.command == "mail":
+            from .mail_cli import ingest
+
+            if args.file:
+                with open(args.file, "rb") as source:
+                    return ingest(settings, source)
+            return ingest(settings, sys.stdin.buffer)
         if args.command == "projections":
             from .workers_cli import rebuild_command, status
 

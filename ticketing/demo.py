@@ -46,14 +46,26 @@ class _Narrator:
 
 def run_demo() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's every command
     from api.app import create_app
 
-    with tempfile.TemporaryDirectory() as folder:
+    from .demo_mail import Catcher, free_port, walk_mail
+
+    with tempfile.TemporaryDirectory() as folder, Catcher() as catcher:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
-        settings = Settings(database_url=url, admin_token=_ADMIN)
+        listen = free_port()
+        settings = Settings(
+            database_url=url,
+            admin_token=_ADMIN,
+            smtp_url=f"smtp://127.0.0.1:{catcher.port}",
+            mail_address="support@desk.example",
+            mail_in_listen=f"127.0.0.1:{listen}",
+        )
         migrate(settings)
-        with TestClient(create_app(build_services(settings))) as client:
+        services = build_services(settings)
+        with TestClient(create_app(services)) as client:
             _walk(_Narrator(client))
+            walk_mail(services, catcher, listen)
     return 0
 
 

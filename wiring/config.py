@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ticketing.sqlite3"
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAIL_MAX_BYTES = 25 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -42,6 +43,12 @@ class Settings:
     """How long a console sign-in lasts (a working day)."""
     attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
     """The largest file an upload may carry (beyond: 413, nothing recorded)."""
+    mail_address: str = "ticketing@localhost"
+    """The desk's address: From and Reply-To of its mail, and where mail opens tickets."""
+    mail_name: str = "Help desk"
+    mail_in_listen: str | None = None
+    """`host:port` of the inbound SMTP listener."""
+    mail_max_bytes: int = DEFAULT_MAIL_MAX_BYTES
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -63,6 +70,10 @@ class Settings:
                 _number(env, "TICKETING_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
             ),
             api_processes=max(1, int(_number(env, "TICKETING_API_PROCESSES", 1))),
+            mail_address=env.get("TICKETING_MAIL_ADDRESS") or "ticketing@localhost",
+            mail_name=env.get("TICKETING_MAIL_NAME") or "Help desk",
+            mail_in_listen=env.get("TICKETING_MAIL_IN_LISTEN") or None,
+            mail_max_bytes=int(_number(env, "TICKETING_MAIL_MAX_BYTES", DEFAULT_MAIL_MAX_BYTES)),
         )
 
     def rate_limit_per_process(self) -> tuple[float, int]:
@@ -117,6 +128,16 @@ class Settings:
             return None
         path = sqlite_path(self.database_url)
         return path.with_name(f"{path.stem}.views{path.suffix or '.sqlite3'}")
+
+    def mail_in_address(self) -> tuple[str, int]:
+        """`TICKETING_MAIL_IN_LISTEN` as a host and a port."""
+        host, _, port = (self.mail_in_listen or "").rpartition(":")
+        if not host or not port.isdigit():
+            listen = self.mail_in_listen
+            raise ConfigError(
+                f"TICKETING_MAIL_IN_LISTEN must look like 127.0.0.1:2525, not {listen!r}"
+            )
+        return host.strip("[]"), int(port)
 
     @property
     def workers_embedded(self) -> bool:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from workers import outbox
+from workers import acknowledgements, mail_store, mail_thread, outbox
 
 from . import blobs
 from .config import Settings
@@ -30,6 +30,9 @@ def migrate(settings: Settings) -> None:
             views.setup()
             with views.write() as c:
                 outbox.install(c)
+                mail_thread.install(c)
+                acknowledgements.install(c)
+                mail_store.install(c)
             for projection in PROJECTIONS:
                 if views.live(projection.name) is None:
                     views.install(projection)

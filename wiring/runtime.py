@@ -7,12 +7,15 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from aiosmtpd.controller import Controller
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from workers.assigner import Assigner
 from workers.autoclose import AutoCloser
 from workers.leader import AdvisoryLeader
+from workers.mail_in import MailIn
+from workers.mail_listener import listener
 from workers.notifier import Notifier
 from workers.projections import ProjectionRunner
 from workers.recent import RecentLog
@@ -26,8 +29,9 @@ from .views import PROJECTIONS
 SLA_LOCK = 7_305_002
 ASSIGNER_LOCK = 7_305_003
 NOTIFIER_LOCK = 7_305_004
+MAIL_IN_LOCK = 7_305_005
 """Advisory lock keys of the single-active workers."""
-WORKERS = ("projections", "sla", "notifier", "assigner")
+WORKERS = ("projections", "sla", "notifier", "assigner", "mail-in")
 
 
 class Runtime:
@@ -74,6 +78,8 @@ class Runtime:
             s.views,
             s.clock,
             s.settings.smtp_url,
+            s.settings.mail_address,
+            s.settings.mail_name,
             blobs=s.blobs,
             **self._follows(recent),
         )
@@ -93,6 +99,23 @@ class Runtime:
     ) -> None:
         for applied in self._after_batch:
             applied()
+
+    def mail_in(self) -> MailIn:
+        s = self.services
+        return MailIn(
+            s.helpdesk,
+            s.views,
+            s.clock,
+            wake=self._new_wake(),
+            department_for=s.helpdesk.department_for_address,
+        )
+
+    def mail_listener(self) -> Controller:
+        """The inbound SMTP listener on `TICKETING_MAIL_IN_LISTEN`; what it stores wakes
+        this process's mail-in worker."""
+        s = self.services
+        host, port = s.settings.mail_in_address()
+        return listener(s.views, s.clock, host, port, s.settings.mail_max_bytes, self.wake_all)
 
     def worker_jobs(self, name: str) -> list[Callable[[], None]]:
         """The long-running loops of a worker (`all`: every one), each to run in a thread.
@@ -115,7 +138,23 @@ class Runtime:
         if name in ("notifier", "all"):
             notifier, lead_n = self.notifier(recent), self.leader(NOTIFIER_LOCK)
             jobs.append(lambda: notifier.run(stop, lead_n))
+        if name in ("mail-in", "all"):
+            mail_in, lead_m = self.mail_in(), self.leader(MAIL_IN_LOCK)
+            jobs.append(lambda: mail_in.run(stop, lead_m))
+            if self.services.settings.mail_in_listen:
+                jobs.append(self._listening(self.mail_listener()))
         return jobs
+
+    def _listening(self, controller: Controller) -> Callable[[], None]:
+        """A job that runs the listener until the process stops. The port is bound
+        here, in the caller, so a port in use fails the start rather than a thread."""
+        controller.start()
+
+        def job() -> None:
+            self.stopping.wait()
+            controller.stop()
+
+        return job
 
     def leader(self, key: int) -> Callable[[], bool]:
         """Leadership for a single-active worker: an advisory lock on PostgreSQL; in the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
@@ -91,14 +91,26 @@ class LogFollower:
         raise NotImplementedError
 
     def run(self, stop: threading.Event, leader: Any = lambda: True) -> None:
-        while not stop.is_set():
-            progressed = False
-            if leader():
-                try:
-                    progressed = self.step()
-                except Exception:
-                    _log.exception("%s: batch failed; retrying", self.name)
-                    stop.wait(1.0)
-            if not progressed:
-                self.wake.wait(POLL_SECONDS)
-                self.wake.clear()
+        keep_stepping(self.name, self.step, self.wake, stop, leader)
+
+
+def keep_stepping(
+    name: str,
+    step: Callable[[], bool],
+    wake: threading.Event,
+    stop: threading.Event,
+    leader: Any = lambda: True,
+) -> None:
+    """A worker's loop: step while leading and there is work; otherwise wait to be
+    woken (or poll). A failed step is logged and tried again a second later."""
+    while not stop.is_set():
+        progressed = False
+        if leader():
+            try:
+                progressed = step()
+            except Exception:
+                _log.exception("%s: batch failed; retrying", name)
+                stop.wait(1.0)
+        if not progressed:
+            wake.wait(POLL_SECONDS)
+            wake.clear()

@@ -64,6 +64,25 @@ def addr_spec(address: str) -> str:
     return address
 
 
+def mailbox(name: str, address: str, header: str) -> Header | str:
+    """`Name <address>` for From, To and Reply-To: the address checked as `addr_spec`
+    does, the name (a customer's, the desk's) always as encoded-words of our own, so no
+    comma, bracket or quote in it can make a second mailbox. No name: the bare address."""
+    address = addr_spec(address)
+    name = clean(name).strip()
+    if not name:
+        return address
+    value = Header(name, "utf-8", header_name=header)
+    value.append(f" <{address}>", "us-ascii")
+    return value
+
+
+def msg_ids(values: list[str]) -> str:
+    """In-Reply-To or References: message ids, each checked, one space apart (folded
+    at the spaces by the policy)."""
+    return " ".join(msg_id(v) for v in values)
+
+
 def msg_id(value: str) -> str:
     """A Message-ID (or an In-Reply-To or References entry): `<left@right>`, dot-atoms."""
     if not _MSG_ID.fullmatch(value):

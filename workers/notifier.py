@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import Notification, PersistenceError
@@ -24,7 +24,7 @@ from domain.application import HelpDesk
 from domain.ticket import Ticket
 from projections.view_store import ViewStore
 
-from . import outbox
+from . import acknowledgements, mail_thread, outbox, smtp_client
 from .follower import WORKER_GENERATION, Behind, LogFollower
 from .mail import Mail, compose
 from .mail_attachments import BlobSource, carried
@@ -46,6 +46,7 @@ class Notifier(LogFollower):
         Ticket.Assigned,
         Ticket.SLAWarning,
         Ticket.SLABreached,
+        Ticket.MailReceived,
     )
 
     def __init__(
@@ -55,6 +56,7 @@ class Notifier(LogFollower):
         clock: Callable[[], datetime],
         smtp_url: str | None,
         sender: str = "ticketing@localhost",
+        sender_name: str = "",
         blobs: BlobSource | None = None,
         **kwargs: Any,
     ) -> None:
@@ -64,6 +66,7 @@ class Notifier(LogFollower):
         self.smtp_url = smtp_url
         self.sender = sender
         self.blobs = blobs
+        self.sender_name = sender_name
 
     def step(self) -> bool:
         """Composes the next batch into the outbox, with the position, in one
@@ -75,19 +78,19 @@ class Notifier(LogFollower):
         for notification in found:
             if notification.topic in self._topics:
                 try:
-                    composed = self._compose(notification)
+                    composed = self._compose(notification, mails)
                 except Behind:
                     break  # what came before is queued; this event is tried again later
                 if isinstance(composed, str):
                     not_composed.append((notification.id, composed))
                 else:
-                    mails += composed
+                    mails += self._capped(composed, mails)
             done = notification.id
         if done is not None:
             self._queue(mails, not_composed, done)
         return self.send_due() > 0 or done is not None
 
-    def _compose(self, notification: Notification) -> list[Mail] | str:
+    def _compose(self, notification: Notification, earlier: list[Mail]) -> list[Mail] | str:
         """The mail an event sends, or why there is none. An event that cannot be read or
         turned into mail (a stored shape no upcaster knows, data no rule of today allows)
         will fail the same way at every try: it is recorded as a failed outbox row, where
@@ -95,18 +98,39 @@ class Notifier(LogFollower):
         not the event's: it is raised, and the whole batch is tried again."""
         try:
             event = self.decode(notification)
-            return carried(compose(self.helpdesk, self.views, notification.id, event), event)
+            mails = compose(self.helpdesk, self.views, notification.id, event, self.sender, earlier)
+            return carried(mails, event)
         except (*STORE_ERRORS, Behind):
             raise
         except Exception as e:  # anything else is this one event's, see above
             _log.exception("no mail for %s at %s", notification.topic, notification.id)
             return f"composing {notification.topic} at position {notification.id} failed: {e!r}"
 
+    def _capped(self, composed: list[Mail], queued: list[Mail]) -> list[Mail]:
+        """Acknowledgements past the cap (one an hour an address) are not sent."""
+        now = self.clock()
+        acked = {m.recipient.lower() for m in queued if m.acknowledgement}
+        return [
+            m
+            for m in composed
+            if not m.acknowledgement
+            or (
+                m.recipient.lower() not in acked
+                and not acknowledgements.recently(self.views, m.recipient, now)
+            )
+        ]
+
     def _queue(
         self, mails: Sequence[Mail], not_composed: Sequence[tuple[int, str]], position: int
     ) -> None:
         with self.views.write() as c:
             outbox.add(c, mails, not_composed, self.clock())
+            mail_thread.add(
+                c, [(m.message_id, UUID(m.ticket_id), m.recipient, m.position) for m in mails]
+            )
+            acknowledgements.note(
+                c, [m.recipient for m in mails if m.acknowledgement], self.clock()
+            )
             c.execute(
                 "INSERT INTO projection_tracking (name, generation, position) VALUES (?, ?, ?)"
                 " ON CONFLICT (name, generation) DO UPDATE SET position = excluded.position",
@@ -125,12 +149,9 @@ class Notifier(LogFollower):
         due = outbox.due(self.views, now)
         if not due:
             return 0
-        url = urlsplit(self.smtp_url)
         unsettled = list(due)
         try:
-            with smtplib.SMTP(
-                url.hostname or "127.0.0.1", url.port or 25, timeout=SMTP_TIMEOUT
-            ) as smtp:
+            with smtp_client.connect(self.smtp_url, SMTP_TIMEOUT) as smtp:
                 while unsettled:
                     self._deliver(smtp, *unsettled[0], now)
                     unsettled.pop(0)
@@ -145,7 +166,7 @@ class Notifier(LogFollower):
         connection itself are left to the caller."""
         tries = attempts + 1
         try:
-            raw = render(mail, self.sender, now, self.blobs)
+            raw = render(mail, self.sender, now, self.sender_name, self.blobs)
         except Exception as e:  # rendering is pure: whatever fails is this mail's own
             self._set_aside(mail, tries, f"cannot be written: {e}")
             return

@@ -43,7 +43,18 @@ _TABLE = (
 _ADDED = {
     "state": "ALTER TABLE mail_outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'",
     "failure": "ALTER TABLE mail_outbox ADD COLUMN failure TEXT",
+    # threading and addressing, from the email channel on
+    "ticket_id": "ALTER TABLE mail_outbox ADD COLUMN ticket_id TEXT NOT NULL DEFAULT ''",
+    "recipient_name": "ALTER TABLE mail_outbox ADD COLUMN recipient_name TEXT NOT NULL DEFAULT ''",
+    "in_reply_to": "ALTER TABLE mail_outbox ADD COLUMN in_reply_to TEXT",
+    "refs": "ALTER TABLE mail_outbox ADD COLUMN refs TEXT NOT NULL DEFAULT ''",
+    "reply_to": "ALTER TABLE mail_outbox ADD COLUMN reply_to TEXT NOT NULL DEFAULT ''",
+    "automatic": "ALTER TABLE mail_outbox ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0",
 }
+_MAIL = (
+    "message_id, recipient, subject, text_body, html_body, position, ticket_id,"
+    " recipient_name, in_reply_to, refs, reply_to, automatic"
+)
 _INDEXES = (
     # what is due: the sender's scan
     "CREATE INDEX IF NOT EXISTS mail_outbox_due ON mail_outbox (state, next_attempt_at, position)",
@@ -88,10 +99,26 @@ def add(
     composed as a failed row with the reason (no recipient is known for it)."""
     at = rfc3339(now)
     c.executemany(
-        "INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body,"
-        " position, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)"
-        " ON CONFLICT (message_id) DO NOTHING",
-        [(m.message_id, m.recipient, m.subject, m.text, m.html, m.position, at) for m in mails],
+        f"INSERT INTO mail_outbox ({_MAIL}, attempts, next_attempt_at)"  # noqa: S608
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (message_id) DO NOTHING",
+        [
+            (
+                m.message_id,
+                m.recipient,
+                m.subject,
+                m.text,
+                m.html,
+                m.position,
+                m.ticket_id,
+                m.recipient_name,
+                m.in_reply_to,
+                " ".join(m.references),
+                m.reply_to,
+                int(m.automatic),
+                at,
+            )
+            for m in mails
+        ],
     )
     mail_attachments.add(c, mails)
     c.executemany(
@@ -109,13 +136,32 @@ def due(views: ViewStore, now: datetime, limit: int = 50) -> list[tuple[Mail, in
     """Pending mail whose time has come, with the tries it has had, oldest due first."""
     with views.read() as c:
         rows = c.execute(
-            "SELECT message_id, recipient, subject, text_body, html_body, position, attempts"
+            f"SELECT {_MAIL}, attempts"  # noqa: S608
             " FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ?"
             " ORDER BY next_attempt_at, position LIMIT ?",
             (rfc3339(now), limit),
         ).fetchall()
-    mails = mail_attachments.loaded(views, [Mail(*row[:6]) for row in rows])
-    return [(mail, int(row[6])) for mail, row in zip(mails, rows, strict=True)]
+    mails = mail_attachments.loaded(views, [_mail(row) for row in rows])
+    return [(mail, int(row[12])) for mail, row in zip(mails, rows, strict=True)]
+
+
+def _mail(row: tuple[Any, ...]) -> Mail:
+    refs = str(row[9])
+    message_id, recipient, subject, text, html, position = row[:6]
+    return Mail(
+        message_id=str(message_id),
+        recipient=str(recipient),
+        subject=str(subject),
+        text=str(text),
+        html=str(html),
+        position=int(position),
+        ticket_id=str(row[6]),
+        recipient_name=str(row[7]),
+        in_reply_to=row[8],
+        references=tuple(refs.split()) if refs else (),
+        reply_to=str(row[10]),
+        automatic=bool(row[11]),
+    )
 
 
 def sent(views: ViewStore, message_id: str, attempts: int, now: datetime) -> None:

@@ -37,6 +37,8 @@ class DepartmentState(Protocol):
     def auto_close_days(self) -> int: ...
     @property
     def reopen_days(self) -> int: ...
+    @property
+    def mail_address(self) -> str | None: ...
 
 
 class TopicState(Protocol):
@@ -111,6 +113,9 @@ def revised_plan(shown: Document, name: str, terms: PlanTerms) -> Document:
 
 
 def department(item_id: UUID, created: datetime, state: DepartmentState, default: bool) -> Document:
+    """A department's address is shown only when it has one (documents from before the
+    email channel have none, and read the same)."""
+    address = {} if state.mail_address is None else {"mail_address": state.mail_address}
     return {
         "id": str(item_id),
         "name": state.name,
@@ -120,6 +125,7 @@ def department(item_id: UUID, created: datetime, state: DepartmentState, default
         "reopen_days": state.reopen_days,
         "default": default,
         "created_at": rfc3339(created),
+        **address,
     }
 
 

@@ -124,3 +124,27 @@ def test_an_unknown_field_in_an_organisation_body_is_refused(admin: Caller, rout
         "/v1/help-topics": {"name": "T", "department_id": str(uuid4())},
     }
     problem(admin.post(route, {**bodies[route], "owner": "me"}), 400, "owner")
+
+
+def test_a_department_mail_address_that_is_not_one_plain_address_is_refused_naming_it(
+    admin: Caller,
+) -> None:
+    answer = admin.post(
+        "/v1/departments", {"name": "Billing", "mail_address": "a@x.example, b@evil.test"}
+    )
+
+    problem(answer, 400, "mail_address")
+
+
+def test_a_department_shows_its_mail_address_and_a_second_claim_of_it_is_refused(
+    admin: Caller,
+) -> None:
+    shown = ok(
+        admin.post("/v1/departments", {"name": "Billing", "mail_address": "Billing@Desk.example"}),
+        201,
+    )
+
+    assert shown["mail_address"] == "Billing@desk.example"
+    problem(
+        admin.post("/v1/departments", {"name": "Dup", "mail_address": "billing@desk.example"}), 409
+    )

@@ -93,6 +93,8 @@ EXPECTED: dict[Route, tuple[int, int, int, int, int, int]] = {
     ("POST", "/v1/what-if/sla"):                     (403, 403, 200, 403, 200, 403),
     ("GET", "/v1/projections"):                      (403, 200, 200, 200, 200, 200),
     ("GET", "/v1/mail/outbox"):                      (403, 403, 403, 403, 403, 200),
+    ("GET", "/v1/mail/quarantine"):                  (403, 403, 403, 403, 403, 200),
+    ("GET", "/v1/mail/quarantine/{mail_id:str}/raw"): (403, 403, 403, 403, 403, 404),
 }  # fmt: skip
 
 PLAN = {"name": "Standard", "first_response_minutes": 60, "resolution_minutes": 480}

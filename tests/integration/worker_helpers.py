@@ -257,7 +257,7 @@ class MailServer:
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.received if m["To"] == address]
+        return [m for m in self.received if [a.addr_spec for a in m["To"].addresses] == [address]]
 
     def message_ids(self) -> list[str]:
         return [str(m["Message-ID"]) for m in self.received]
