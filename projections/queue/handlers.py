@@ -9,11 +9,14 @@ from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Priority
 
-from .. import sla_clock
+from .. import sla_clock, words
 from ..base import Batch, Handler, Key, Projection, Table
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 """Most urgent first when sorted ascending."""
+
+SORT_COLUMNS = ("due_sort", "priority_rank", "created_at", "last_activity_at")
+"""The columns a queue can be sorted by (`queries.SORTS`)."""
 
 TICKETS = Table(
     name="view_queue",
@@ -39,12 +42,27 @@ TICKETS = Table(
     },
     key=("ticket_id",),
     indexes=(
-        ("assignee_id", "status"),
-        ("department_id", "status"),
-        ("due_sort", "ticket_id"),
+        *(
+            (*lead, "status", sort, "ticket_id")
+            for sort in SORT_COLUMNS
+            for lead in (("department_id",), ("department_id", "assignee_id"), ("assignee_id",))
+        ),
+        ("status", "created_at", "ticket_id"),
+        ("customer_id", "status", "created_at", "ticket_id"),
+        ("number",),
         ("status", "resolved_at"),
     ),
 )
+"""One index per sort for each filter a queue or search leads with (department; department
+and assignee; assignee), then the status, so that a page is a range of each (`keyset`)."""
+
+WORDS = Table(
+    name="view_queue_words",
+    columns={"ticket_id": "TEXT NOT NULL", "words": "TEXT NOT NULL"},
+    key=("ticket_id",),
+    text="words",
+)
+"""What text search finds a ticket by: the tokens of its subject and messages (`words`)."""
 
 Effect = Callable[[Any], dict[str, Any]]
 
@@ -87,6 +105,22 @@ def created(batch: Batch, event: Ticket.Created, _: int) -> None:
             "version": event.originator_version,
         },
     )
+    batch.insert(
+        WORDS,
+        {
+            "ticket_id": str(event.originator_id),
+            "words": words.indexed([event.subject, event.body]),
+        },
+    )
+
+
+def replied(batch: Batch, event: Ticket.Replied, position: int) -> None:
+    """A message's words become searchable with the ticket's subject."""
+    changed(batch, event, position)
+    key = (str(event.originator_id),)
+    row = batch.get(WORDS, key)
+    if row is not None:
+        batch.put(WORDS, {**row, "words": words.merged(row["words"], event.body)})
 
 
 def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
@@ -116,15 +150,20 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 3
-    tables = (TICKETS,)
+    version = 4
+    """4: an index per sort and filter, and the words of subjects and messages."""
+    tables = (TICKETS, WORDS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
         **{cls: changed for cls in (*EFFECTS, *sla_clock.SLA_EVENTS)},
+        Ticket.Replied: replied,
     }
 
     @classmethod
     def keys(cls, event: Any) -> dict[str, Key]:
         if isinstance(event, Ticket.Event) and not isinstance(event, Ticket.Created):
-            return {TICKETS.name: (str(event.originator_id),)}
+            key = (str(event.originator_id),)
+            if isinstance(event, Ticket.Replied):
+                return {TICKETS.name: key, WORDS.name: key}
+            return {TICKETS.name: key}
         return {}

@@ -29,11 +29,12 @@ TIMERS = Table(
     key=("ticket_id",),
     indexes=(
         ("next_alarm",),
-        ("sla_state", "due_sort"),
-        ("department_id", "due_sort"),
-        ("assignee_id", "due_sort"),
+        ("sla_state", "due_sort", "ticket_id"),
+        ("department_id", "sla_state", "due_sort", "ticket_id"),
+        ("assignee_id", "sla_state", "due_sort", "ticket_id"),
     ),
 )
+"""A page of timers is a range per SLA state of the index its filter leads (`queries`)."""
 
 STATUS_OF: dict[type[Any], str] = {
     Ticket.Resolved: "resolved",
@@ -90,8 +91,9 @@ def _clock_columns(clock: Any) -> dict[str, Any]:
 
 class TimersProjection(Projection):
     name = "timers"
-    version = 2
-    """2: the assignee, so that agents see only the timers of tickets they may read."""
+    version = 3
+    """2: the assignee, so that agents see only the timers of tickets they may read.
+    3: indexes led by department or assignee, then SLA state, in due order."""
     tables = (TIMERS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
