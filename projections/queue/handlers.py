@@ -48,13 +48,16 @@ TICKETS = Table(
             for lead in (("department_id",), ("department_id", "assignee_id"), ("assignee_id",))
         ),
         ("status", "created_at", "ticket_id"),
+        ("created_at", "ticket_id"),
         ("customer_id", "status", "created_at", "ticket_id"),
         ("number",),
         ("status", "resolved_at"),
     ),
 )
 """One index per sort for each filter a queue or search leads with (department; department
-and assignee; assignee), then the status, so that a page is a range of each (`keyset`)."""
+and assignee; assignee), then the status, so that a page is a range of each (`keyset`);
+search's by status and by customer; creation alone, for a text search whose terms are
+common (walked newest first, each ticket's words checked); the number."""
 
 WORDS = Table(
     name="view_queue_words",
