@@ -15,7 +15,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from domain.ticket import Ticket
-from domain.values import Actor, Origin, Priority, Role
 from projections.queue import queries
 from projections.queue.handlers import QueueProjection
 from projections.words import WORD_MAX
@@ -23,10 +22,10 @@ from wiring.config import Settings
 from wiring.runtime import Runtime
 from wiring.services import Services
 
+from ..builders import CUSTOMER, ticket_fields
 from ..conftest import FakeClock
 from .projection_helpers import opened
 
-CUSTOMER = Actor(uuid4(), Role.CUSTOMER)
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
     lambda t: t.strip() != ""
@@ -59,16 +58,12 @@ def test_text_search_finds_what_reading_finds(
         query = word[start : data.draw(st.integers(start + 1, len(word)))]
     number = uuid4().hex
     ticket = Ticket.open(
-        ticket_id=uuid4(),
-        number=number,
-        subject=subject.replace("\n", " ").replace("\r", " "),
-        body=body,
-        message_id=uuid4(),
-        priority=Priority.NORMAL,
-        customer_id=CUSTOMER.id,
-        department_id=None,
-        help_topic_id=None,
-        origin=Origin(CUSTOMER, NOW, uuid4(), uuid4()),
+        **ticket_fields(
+            ticket_id=uuid4(),
+            number=number,
+            subject=subject.replace("\n", " ").replace("\r", " "),
+            body=body,
+        )
     )
     events = ticket.collect_events()
     position = services.views.position(QueueProjection.name) + 1
