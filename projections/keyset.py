@@ -62,9 +62,9 @@ def page_sql(
     limit: int,
 ) -> Condition:
     """The statement for one page: every row matching all `common` conditions and one
-    condition of each list in `alternatives`, in `order`, at most `limit` rows. Branches
-    overlap when alternatives do (an agent's own ticket in their department), so they are
-    joined by UNION, which keeps each row once."""
+    condition of each list in `alternatives`, in `order`, at most `limit` rows. The
+    alternatives of a list must exclude each other (no row meets two), so that the
+    branches are joined by UNION ALL and no row is answered twice."""
     selected = ", ".join(columns)
     branches: list[Condition] = []
     for chosen in product(*alternatives) if alternatives else [()]:
@@ -79,6 +79,8 @@ def page_sql(
         )
     if len(branches) == 1:
         return branches[0]
-    union = " UNION ".join(f"SELECT * FROM ({sql}) AS b{n}" for n, (sql, _) in enumerate(branches))
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) AS b{n}" for n, (sql, _) in enumerate(branches)
+    )
     params = [p for _, values in branches for p in values]
     return f"{union} ORDER BY {order.clause()} LIMIT ?", [*params, limit]

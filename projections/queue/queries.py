@@ -201,16 +201,16 @@ def search(
 
 
 def _text_matches(c: SqlSession, views: ViewStore, text: str) -> list[Condition]:
-    """The exact number, or every term in the ticket's words (`words.terms`)."""
+    """The exact number, or (for other tickets) every term in the words (`words.terms`)."""
     found = [equal("number", text)]
     terms = words.terms(text)
     if terms:
         table = views.live_table(c, QueueProjection, WORDS)
         found.append(
             (
-                f"ticket_id IN (SELECT ticket_id FROM {table}"
+                f"number <> ? AND ticket_id IN (SELECT ticket_id FROM {table}"
                 f" WHERE {c.text_match(table, WORDS.text or '')})",
-                [c.text_query(terms)],
+                [text, c.text_query(terms)],
             )
         )
     return found
