@@ -81,8 +81,9 @@ class TicketController(Controller):
         min_position: MinPosition = None,
     ) -> QueueList:
         """Staff search over every ticket, newest first: by status (comma-separated),
-        department, assignee, customer, and text in the subject (or the exact number).
-        Agents find only their departments' tickets and their own."""
+        department, assignee, customer, and text: the exact number, or tickets whose subject
+        and messages hold every term of `q` inside a word (case-insensitive). Agents find
+        only their departments' tickets and their own."""
         actor = request.user
         within = await in_thread(lambda: department_scope(services, actor, None))
         query = TicketSearch(

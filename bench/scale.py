@@ -287,6 +287,8 @@ def main() -> int:
         services = build_services(Settings(database_url=db_url, admin_token=ADMIN_TOKEN))
         wrote = write(services, desk, args.tickets, args.direct)
         waited = 0.0 if args.direct else caught_up(api, timeout=1800)
+        with services.views.write() as c:
+            c.execute("ANALYZE")  # what autovacuum does to tables that grew
         print(
             f"{args.tickets:,} tickets: written in {wrote:.1f} s, projections caught up"
             f" {waited:.1f} s later"
