@@ -27,7 +27,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
@@ -45,6 +46,7 @@ from bench.desk import Desk, tickets
 from domain.sla import SLAState
 from projections.queue import queries as queue
 from projections.queue.handlers import QueueProjection
+from projections.sql_session import SqlSession
 from projections.timers import queries as timers
 from projections.timers.handlers import TimersProjection
 from wiring.config import Settings
@@ -232,6 +234,40 @@ def http_call(api: Api, path: str, token: str) -> Callable[[], Any]:
     return call
 
 
+def work(services: Services, query: Callable[[], Any]) -> tuple[int, float]:
+    """What the read's statement costs the database, whatever the load on the machine:
+    the buffers it touches and its execution time, from EXPLAIN (ANALYZE, BUFFERS)."""
+    views, statements = services.views, []
+    original = views.read
+
+    @contextmanager
+    def noting() -> Iterator[SqlSession]:
+        with original() as c:
+            run = c.execute
+
+            def note(sql: str, params: Sequence[Any] = ()) -> SqlSession:
+                statements.append((sql, params))
+                return run(sql, params)
+
+            c.execute = note  # type: ignore[method-assign]
+            yield c
+
+    views.read = noting  # type: ignore[method-assign]
+    try:
+        query()
+    finally:
+        del views.read
+    buffers, took = 0, 0.0
+    with views.read() as c:
+        for sql, params in statements:
+            if " FROM view_" in sql:
+                explained = c.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
+                plan = explained.fetchall()[0][0][0]
+                buffers += plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+                took += plan["Execution Time"]
+    return buffers, took
+
+
 def select_one(services: Services) -> None:
     """The floor of a read in process: a read transaction from the pool and one statement."""
     with services.views.read() as c:
@@ -301,14 +337,15 @@ def main() -> int:
         )
         print(
             f"\n{'read':34} {'HTTP p50':>8} {'p99':>7} {'/base':>6}"
-            f"  {'query p50':>9} {'p99':>7} {'/base':>6}"
+            f"  {'query p50':>9} {'p99':>7} {'/base':>6}  {'buffers':>7} {'exec':>6}"
         )
         for name, path, token, query in reads(services, desk, tokens, api):
             h50, h99 = timed(http_call(api, path, token), args.reads)
             q50, q99 = timed(query, args.reads)
+            buffers, took = work(services, query)
             print(
                 f"{name:34} {h50:8.2f} {h99:7.2f} {h99 / base99:6.1f}"
-                f"  {q50:9.2f} {q99:7.2f} {q99 / floor99:6.1f}"
+                f"  {q50:9.2f} {q99:7.2f} {q99 / floor99:6.1f}  {buffers:7} {took:6.2f}"
             )
         print(f"\nRSS: API {rss_mb(server.proc.pid):.0f} MB, worker {rss_mb(worker.pid):.0f} MB")
         return 0
