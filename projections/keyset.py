@@ -41,8 +41,21 @@ class Order:
         )
 
 
+KEYED = {"department_id": "department_key", "assignee_id": "assignee_key"}
+"""Columns that may be NULL, and the column that indexes them with "" for NULL: after
+`x IS NULL` PostgreSQL cannot read an index in the order of its next column (only an
+equality makes the column constant), so the unassigned queue would be sorted whole."""
+
+
+def keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of a ticket table with its key columns filled in (`KEYED`)."""
+    return {**row, **{key: row[column] or "" for column, key in KEYED.items()}}
+
+
 def equal(column: str, value: Any) -> Condition:
-    """`column = value`, or `column IS NULL` for None (both served by an index)."""
+    """`column = value`; None is no value, matched on the column's key (`KEYED`)."""
+    if column in KEYED:
+        return f"{KEYED[column]} = ?", ["" if value is None else value]
     if value is None:
         return f"{column} IS NULL", []
     return f"{column} = ?", [value]
@@ -60,11 +73,13 @@ def page_sql(
     common: Sequence[Condition],
     order: Order,
     limit: int,
+    *,
+    distinct: bool = False,
 ) -> Condition:
     """The statement for one page: every row matching all `common` conditions and one
-    condition of each list in `alternatives`, in `order`, at most `limit` rows. The
-    alternatives of a list must exclude each other (no row meets two), so that the
-    branches are joined by UNION ALL and no row is answered twice."""
+    condition of each list in `alternatives`, in `order`, at most `limit` rows. When the
+    alternatives of a list may overlap (`distinct`), the branches are joined by UNION,
+    which answers each row once; otherwise by UNION ALL."""
     selected = ", ".join(columns)
     branches: list[Condition] = []
     for chosen in product(*alternatives) if alternatives else [()]:
@@ -79,7 +94,7 @@ def page_sql(
         )
     if len(branches) == 1:
         return branches[0]
-    union = " UNION ALL ".join(
+    union = (" UNION " if distinct else " UNION ALL ").join(
         f"SELECT * FROM ({sql}) AS b{n}" for n, (sql, _) in enumerate(branches)
     )
     params = [p for _, values in branches for p in values]

@@ -19,14 +19,10 @@ def agent_clause(departments: tuple[str, ...], agent_id: str | None) -> tuple[st
 
 
 def agent_alternatives(departments: tuple[str, ...], agent_id: str | None) -> list[Condition]:
-    """The same rule as alternatives that never overlap (`keyset.page_sql`), each served
-    by an index led by its column: unrouted tickets, each of the agent's departments', and
-    the agent's own tickets in any other department."""
-    elsewhere = "department_id IS NOT NULL"
-    if departments:
-        elsewhere += f" AND department_id NOT IN ({', '.join('?' * len(departments))})"
+    """The same rule as alternatives (`keyset.page_sql`, `distinct`: an agent's own ticket
+    in their department meets two), each served by an index led by its column."""
     return [
         equal("department_id", None),
+        equal("assignee_id", agent_id),
         *(equal("department_id", d) for d in departments),
-        (f"assignee_id = ? AND {elsewhere}", [agent_id, *departments]),
     ]

@@ -11,6 +11,7 @@ from domain.values import Priority
 
 from .. import sla_clock, words
 from ..base import Batch, Handler, Key, Projection, Table
+from ..keyset import keyed
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 """Most urgent first when sorted ascending."""
@@ -39,13 +40,15 @@ TICKETS = Table(
         "sla_clock": "TEXT",
         "resolved_at": "TEXT",
         "version": "INTEGER NOT NULL",
+        "department_key": "TEXT NOT NULL",
+        "assignee_key": "TEXT NOT NULL",
     },
     key=("ticket_id",),
     indexes=(
         *(
             (*lead, "status", sort, "ticket_id")
             for sort in SORT_COLUMNS
-            for lead in (("department_id",), ("department_id", "assignee_id"), ("assignee_id",))
+            for lead in (("department_key",), ("department_key", "assignee_key"), ("assignee_key",))
         ),
         ("status", "created_at", "ticket_id"),
         ("created_at", "ticket_id"),
@@ -91,22 +94,24 @@ def created(batch: Batch, event: Ticket.Created, _: int) -> None:
     at = rfc3339(event.timestamp)
     batch.insert(
         TICKETS,
-        {
-            "ticket_id": str(event.originator_id),
-            "number": event.number,
-            "subject": event.subject,
-            "status": "open",
-            "priority": event.priority.value,
-            "priority_rank": PRIORITY_RANK[event.priority],
-            "department_id": _text(event.department_id),
-            "assignee_id": None,
-            "customer_id": _text(event.customer_id),
-            "created_at": at,
-            "last_activity_at": at,
-            **_sla_columns(None),
-            "resolved_at": None,
-            "version": event.originator_version,
-        },
+        keyed(
+            {
+                "ticket_id": str(event.originator_id),
+                "number": event.number,
+                "subject": event.subject,
+                "status": "open",
+                "priority": event.priority.value,
+                "priority_rank": PRIORITY_RANK[event.priority],
+                "department_id": _text(event.department_id),
+                "assignee_id": None,
+                "customer_id": _text(event.customer_id),
+                "created_at": at,
+                "last_activity_at": at,
+                **_sla_columns(None),
+                "resolved_at": None,
+                "version": event.originator_version,
+            }
+        ),
     )
     batch.insert(
         WORDS,
@@ -140,7 +145,7 @@ def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
     if sla_clock.moves_clock(event):
         clock = sla_clock.evolve(sla_clock.load(row["sla_clock"]), event)
         values.update(_sla_columns(clock))
-    batch.put(TICKETS, {**row, **values})
+    batch.put(TICKETS, keyed({**row, **values}))
 
 
 def _sla_columns(clock: Any) -> dict[str, Any]:
@@ -154,7 +159,8 @@ def _text(value: object | None) -> str | None:
 class QueueProjection(Projection):
     name = "queue"
     version = 4
-    """4: an index per sort and filter, and the words of subjects and messages."""
+    """4: an index per sort and filter (on key columns, "" for none), and the words of
+    subjects and messages."""
     tables = (TICKETS, WORDS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

@@ -191,7 +191,15 @@ def search(
             common.append(_in("status", [str(s) for s in query.statuses]))
             if query.within_departments is not None:
                 common.append(agent_clause(query.within_departments, query.agent_id))
-        sql, params = page_sql(table, ITEM_COLUMNS, alternatives, common, order, query.limit + 1)
+        sql, params = page_sql(
+            table,
+            ITEM_COLUMNS,
+            alternatives,
+            common,
+            order,
+            query.limit + 1,
+            distinct=query.within_departments is not None,
+        )
         rows = c.execute(sql, params).fetchall()
     kept, last = split_page(rows, query.limit)
     items = [_item(dict(zip(ITEM_COLUMNS, r, strict=True)), now) for r in kept]

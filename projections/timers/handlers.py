@@ -8,6 +8,7 @@ from domain.ticket import Ticket
 
 from .. import sla_clock
 from ..base import Batch, Handler, Key, Projection, Table
+from ..keyset import keyed
 
 TIMERS = Table(
     name="view_timers",
@@ -25,13 +26,15 @@ TIMERS = Table(
         "sla_state": "TEXT NOT NULL",
         "next_alarm": "TEXT",
         "sla_clock": "TEXT",
+        "department_key": "TEXT NOT NULL",
+        "assignee_key": "TEXT NOT NULL",
     },
     key=("ticket_id",),
     indexes=(
         ("next_alarm",),
         ("sla_state", "due_sort", "ticket_id"),
-        ("department_id", "sla_state", "due_sort", "ticket_id"),
-        ("assignee_id", "sla_state", "due_sort", "ticket_id"),
+        ("department_key", "sla_state", "due_sort", "ticket_id"),
+        ("assignee_key", "sla_state", "due_sort", "ticket_id"),
     ),
 )
 """A page of timers is a range per SLA state of the index its filter leads (`queries`)."""
@@ -46,16 +49,18 @@ STATUS_OF: dict[type[Any], str] = {
 def created(batch: Batch, event: Ticket.Created, _: int) -> None:
     batch.insert(
         TIMERS,
-        {
-            "ticket_id": str(event.originator_id),
-            "department_id": None if event.department_id is None else str(event.department_id),
-            "assignee_id": None,
-            "status": "open",
-            "plan_id": None,
-            "plan_version": None,
-            "cycle": None,
-            **_clock_columns(None),
-        },
+        keyed(
+            {
+                "ticket_id": str(event.originator_id),
+                "department_id": None if event.department_id is None else str(event.department_id),
+                "assignee_id": None,
+                "status": "open",
+                "plan_id": None,
+                "plan_version": None,
+                "cycle": None,
+                **_clock_columns(None),
+            }
+        ),
     )
 
 
@@ -82,7 +87,7 @@ def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
                 plan_version=clock.terms.plan_version,
                 cycle=clock.cycle,
             )
-    batch.put(TIMERS, {**row, **values})
+    batch.put(TIMERS, keyed({**row, **values}))
 
 
 def _clock_columns(clock: Any) -> dict[str, Any]:
