@@ -183,23 +183,16 @@ def search(
     with views.read() as c:
         table = views.live_table(c, QueueProjection, TICKETS)
         if query.text is None:
-            alternatives = [any_of("status", [str(s) for s in query.statuses])]
+            either = [any_of("status", [str(s) for s in query.statuses])]
             if query.within_departments is not None:
-                alternatives.append(agent_alternatives(query.within_departments, query.agent_id))
+                either.append(agent_alternatives(query.within_departments, query.agent_id))
         else:
-            alternatives = [_text_matches(c, views, query.text)]
+            either = [_text_matches(c, views, query.text)]
             common.append(_in("status", [str(s) for s in query.statuses]))
             if query.within_departments is not None:
                 common.append(agent_clause(query.within_departments, query.agent_id))
-        sql, params = page_sql(
-            table,
-            ITEM_COLUMNS,
-            alternatives,
-            common,
-            order,
-            query.limit + 1,
-            distinct=query.within_departments is not None,
-        )
+        mixed, limit = query.within_departments is not None, query.limit + 1
+        sql, params = page_sql(table, ITEM_COLUMNS, either, common, order, limit, distinct=mixed)
         rows = c.execute(sql, params).fetchall()
     kept, last = split_page(rows, query.limit)
     items = [_item(dict(zip(ITEM_COLUMNS, r, strict=True)), now) for r in kept]

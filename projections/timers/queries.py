@@ -69,15 +69,8 @@ def page(
         common.append(order.after(*decode_cursor(query.cursor, (str, str))))
     with views.read() as c:
         table = views.live_table(c, TimersProjection, TIMERS)
-        sql, params = page_sql(
-            table,
-            COLUMNS,
-            alternatives,
-            common,
-            order,
-            query.limit + 1,
-            distinct=query.within_departments is not None,
-        )
+        mixed, limit = query.within_departments is not None, query.limit + 1
+        sql, params = page_sql(table, COLUMNS, alternatives, common, order, limit, distinct=mixed)
         rows = c.execute(sql, params).fetchall()
     kept, last = split_page(rows, query.limit)
     items = [_item(dict(zip(COLUMNS, r, strict=True)), now) for r in kept]
