@@ -93,9 +93,10 @@ class TicketController(Controller):
         min_position: MinPosition = None,
     ) -> QueueList:
         """Staff search over every ticket, newest first: by status (comma-separated),
-        department, assignee, customer, and text in the subject (or the exact number).
-        Agents find only their departments' tickets and their own; a customer lists their
-        own tickets (by status and text)."""
+        department, assignee, customer, and text: the exact number, or tickets whose subject
+        and messages hold every term of `q` inside a word (case-insensitive). Agents find
+        only their departments' tickets and their own; a customer lists their own tickets
+        (by status and text)."""
         actor = request.user
         if actor.is_customer:
             _require_own_filters(actor.id, department_id, assignee_id, customer_id)

@@ -18,12 +18,15 @@ Key = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class Table:
-    """A table of a read model: its columns (name → SQL type), key and indexes."""
+    """A table of a read model: its columns (name → SQL type), key and indexes, and the
+    column (if any) of space-separated words the store indexes for text search
+    (`SqlSession.create_text_index`)."""
 
     name: str
     columns: Mapping[str, str]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    text: str | None = None
 
     def key_of(self, row: Row) -> Key:
         return tuple(row[c] for c in self.key)

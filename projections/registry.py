@@ -151,8 +151,12 @@ def create_generation(
     for table in projection.tables:
         _drop(c, table, generation)
         name = table_name(table, generation)
-        columns = ", ".join(f"{col} {kind}" for col, kind in table.columns.items())
-        c.execute(f"CREATE TABLE {name} ({columns}, PRIMARY KEY ({', '.join(table.key)}))")
+        columns = [f"{col} {kind}" for col, kind in table.columns.items()]
+        if table.text is not None:
+            columns += c.text_columns(table.text)
+        c.execute(
+            f"CREATE TABLE {name} ({', '.join(columns)}, PRIMARY KEY ({', '.join(table.key)}))"
+        )
         if indexed:
             _index(c, table, generation)
     c.execute(
@@ -211,7 +215,11 @@ def _index(c: SqlSession, table: Table, generation: int) -> None:
     name = table_name(table, generation)
     for n, index in enumerate(table.indexes):
         c.execute(f"CREATE INDEX IF NOT EXISTS {name}_i{n} ON {name} ({', '.join(index)})")
+    if table.text is not None:
+        c.create_text_index(name, table.text)
 
 
 def _drop(c: SqlSession, table: Table, generation: int) -> None:
+    if table.text is not None:
+        c.drop_text_index(table_name(table, generation))
     c.execute(f"DROP TABLE IF EXISTS {table_name(table, generation)}")

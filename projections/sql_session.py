@@ -44,6 +44,46 @@ class SqlSession:
             rows,
         )
 
+    def text_columns(self, column: str) -> list[str]:
+        """Columns a text-searched table holds besides its own: none here, as SQLite's
+        index is an FTS5 table beside it."""
+        return []
+
+    def create_text_index(self, table: str, column: str) -> None:
+        """An FTS5 index over the table's words column, kept by triggers and filled from
+        the rows already there. It follows the table's rowids, which only VACUUM would
+        renumber (nothing here runs it; a rebuild of the projection would mend it)."""
+        fts = f"{table}_fts"
+        self.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column},"
+            f" content='{table}', content_rowid='rowid', detail=none, columnsize=0)"
+        )
+        add = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.rowid, new.{column});"
+        remove = (
+            f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.rowid, old.{column});"
+        )
+        for name, when, body in (
+            ("ai", "AFTER INSERT", add),
+            ("ad", "AFTER DELETE", remove),
+            ("au", f"AFTER UPDATE OF {column}", remove + add),
+        ):
+            self.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_{name} {when} ON {table} BEGIN {body} END"
+            )
+        self.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+    def drop_text_index(self, table: str) -> None:
+        self.execute(f"DROP TABLE IF EXISTS {table}_fts")
+
+    def text_match(self, table: str, column: str) -> str:
+        """The condition on the text table's rows that contain every term of a query
+        (`text_query`, a bound value)."""
+        return f"rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"
+
+    def text_query(self, terms: list[str]) -> str:
+        """Terms (hex tokens, `words.terms`) as this store's query: each a token prefix."""
+        return " AND ".join(f'"{t}"*' for t in terms)
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.raw.fetchall()]
 

@@ -9,11 +9,15 @@ from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Priority
 
-from .. import sla_clock
+from .. import sla_clock, words
 from ..base import Batch, Handler, Key, Projection, Table
+from ..keyset import keyed
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 """Most urgent first when sorted ascending."""
+
+SORT_COLUMNS = ("due_sort", "priority_rank", "created_at", "last_activity_at")
+"""The columns a queue can be sorted by (`queries.SORTS`)."""
 
 TICKETS = Table(
     name="view_queue",
@@ -37,16 +41,35 @@ TICKETS = Table(
         "sla_clock": "TEXT",
         "resolved_at": "TEXT",
         "version": "INTEGER NOT NULL",
+        "department_key": "TEXT NOT NULL",
+        "assignee_key": "TEXT NOT NULL",
     },
     key=("ticket_id",),
     indexes=(
-        ("assignee_id", "status"),
-        ("department_id", "status"),
-        ("due_sort", "ticket_id"),
+        *(
+            (*lead, "status", sort, "ticket_id")
+            for sort in SORT_COLUMNS
+            for lead in (("department_key",), ("department_key", "assignee_key"), ("assignee_key",))
+        ),
+        ("status", "created_at", "ticket_id"),
+        ("created_at", "ticket_id"),
+        ("customer_id", "status", "created_at", "ticket_id"),
+        ("number",),
         ("status", "resolved_at"),
-        ("customer_id", "created_at", "ticket_id"),
     ),
 )
+"""One index per sort for each filter a queue or search leads with (department; department
+and assignee; assignee), then the status, so that a page is a range of each (`keyset`);
+search's by status and by customer; creation alone, for a text search whose terms are
+common (walked newest first, each ticket's words checked); the number."""
+
+WORDS = Table(
+    name="view_queue_words",
+    columns={"ticket_id": "TEXT NOT NULL", "words": "TEXT NOT NULL"},
+    key=("ticket_id",),
+    text="words",
+)
+"""What text search finds a ticket by: the tokens of its subject and messages (`words`)."""
 
 Effect = Callable[[Any], dict[str, Any]]
 
@@ -72,23 +95,41 @@ def created(batch: Batch, event: Ticket.Created, _: int) -> None:
     at = rfc3339(event.timestamp)
     batch.insert(
         TICKETS,
+        keyed(
+            {
+                "ticket_id": str(event.originator_id),
+                "number": event.number,
+                "subject": event.subject,
+                "status": "open",
+                "priority": event.priority.value,
+                "priority_rank": PRIORITY_RANK[event.priority],
+                "department_id": _text(event.department_id),
+                "assignee_id": None,
+                "customer_id": _text(event.customer_id),
+                "created_at": at,
+                "last_activity_at": at,
+                **_sla_columns(None),
+                "resolved_at": None,
+                "version": event.originator_version,
+            }
+        ),
+    )
+    batch.insert(
+        WORDS,
         {
             "ticket_id": str(event.originator_id),
-            "number": event.number,
-            "subject": event.subject,
-            "status": "open",
-            "priority": event.priority.value,
-            "priority_rank": PRIORITY_RANK[event.priority],
-            "department_id": _text(event.department_id),
-            "assignee_id": None,
-            "customer_id": _text(event.customer_id),
-            "created_at": at,
-            "last_activity_at": at,
-            **_sla_columns(None),
-            "resolved_at": None,
-            "version": event.originator_version,
+            "words": words.indexed([event.subject, event.body]),
         },
     )
+
+
+def replied(batch: Batch, event: Ticket.Replied, position: int) -> None:
+    """A message's words become searchable with the ticket's subject."""
+    changed(batch, event, position)
+    key = (str(event.originator_id),)
+    row = batch.get(WORDS, key)
+    if row is not None:
+        batch.put(WORDS, {**row, "words": words.merged(row["words"], event.body)})
 
 
 def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
@@ -105,7 +146,7 @@ def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
     if sla_clock.moves_clock(event):
         clock = sla_clock.evolve(sla_clock.load(row["sla_clock"]), event)
         values.update(_sla_columns(clock))
-    batch.put(TICKETS, {**row, **values})
+    batch.put(TICKETS, keyed({**row, **values}))
 
 
 def _sla_columns(clock: Any) -> dict[str, Any]:
@@ -118,17 +159,22 @@ def _text(value: object | None) -> str | None:
 
 class QueueProjection(Projection):
     name = "queue"
-    version = 5
-    """4: the next-response due time; 5: an index for a customer's own tickets, newest
-    first."""
-    tables = (TICKETS,)
+    version = 6
+    """4: the next-response due time; 5: an index for a customer's own tickets; 6: an
+    index per sort and filter (on key columns, "" for none), and the words of subjects and
+    messages."""
+    tables = (TICKETS, WORDS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,
         **{cls: changed for cls in (*EFFECTS, *sla_clock.SLA_EVENTS)},
+        Ticket.Replied: replied,
     }
 
     @classmethod
     def keys(cls, event: Any) -> dict[str, Key]:
         if isinstance(event, Ticket.Event) and not isinstance(event, Ticket.Created):
-            return {TICKETS.name: (str(event.originator_id),)}
+            key = (str(event.originator_id),)
+            if isinstance(event, Ticket.Replied):
+                return {TICKETS.name: key, WORDS.name: key}
+            return {TICKETS.name: key}
         return {}

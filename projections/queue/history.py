@@ -37,8 +37,10 @@ SPANS = Table(
     },
     key=("ticket_id", "since_position"),
     indexes=(
-        ("department_id", "status", "until_at"),
-        ("assignee_id", "status", "until_at"),
+        ("department_key", "status", "until_at"),
+        ("department_key", "assignee_key", "status", "until_at"),
+        ("assignee_key", "status", "until_at"),
+        ("status", "until_at"),
     ),
 )
 
@@ -85,7 +87,8 @@ def spanned(batch: Batch, event: Any, position: int) -> None:
 
 class QueueHistoryProjection(Projection):
     name = "queue_history"
-    version = 1
+    version = 2
+    """2: the queue's key columns, and indexes led by them."""
     tables = (CURRENT, SPANS)
     handlers: ClassVar[dict[type[Any], Handler]] = dict.fromkeys(QueueProjection.handlers, spanned)
 

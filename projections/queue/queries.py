@@ -12,12 +12,14 @@ from domain.sla import SLAState
 from domain.timefmt import rfc3339
 from domain.values import Priority, Status
 
-from .. import sla_clock
+from .. import sla_clock, words
 from ..base import Projection
+from ..keyset import Condition, Order, any_of, equal, page_sql
 from ..pages import decode_cursor, encode_cursor, split_page
+from ..sql_session import SqlSession
 from ..view_store import ViewStore
-from ..visibility import agent_clause
-from .handlers import TICKETS, QueueProjection
+from ..visibility import agent_alternatives, agent_clause
+from .handlers import PRIORITY_RANK, TICKETS, WORDS, QueueProjection
 from .history import SPANS, QueueHistoryProjection
 
 
@@ -80,47 +82,45 @@ def page(
     """A page of the queue now, or as it was at `as_of` (from the rows whose span holds
     that instant, with the SLA minutes left counted at it)."""
     column, direction, kind = SORTS[query.sort]
-    where, params = _filters(query)
+    order = Order(column, descending=direction == "DESC")
+    alternatives, common = _filters(query)
     projection: type[Projection] = QueueProjection
     source = TICKETS
     if as_of is not None:
         projection, source, now = QueueHistoryProjection, SPANS, as_of
-        where += ["until_at > ?", "since_at <= ?"]
-        params += [rfc3339(as_of)] * 2
+        at = rfc3339(as_of)
+        common += [("until_at > ?", [at]), ("since_at <= ?", [at])]
     if query.cursor is not None:
-        value, ticket_id = decode_cursor(query.cursor, (kind, str))
-        where.append(f"({column}, ticket_id) {'>' if direction == 'ASC' else '<'} (?, ?)")
-        params += [value, ticket_id]
-    columns = ", ".join((*ITEM_COLUMNS, column))
+        common.append(order.after(*decode_cursor(query.cursor, (kind, str))))
+    selected = list(dict.fromkeys((*ITEM_COLUMNS, column)))
     with views.read() as c:
         table = views.live_table(c, projection, source)
-        rows = c.execute(
-            f"SELECT {columns} FROM {table} WHERE {' AND '.join(where) or 'TRUE'}"
-            f" ORDER BY {column} {direction}, ticket_id {direction} LIMIT ?",
-            [*params, query.limit + 1],
-        ).fetchall()
+        sql, params = page_sql(table, selected, alternatives, common, order, query.limit + 1)
+        rows = c.execute(sql, params).fetchall()
     kept, last = split_page(rows, query.limit)
     items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False)), now) for r in kept]
-    return items, None if last is None else encode_cursor(last[-1], last[0])
+    if last is None:
+        return items, None
+    return items, encode_cursor(last[selected.index(column)], last[0])
 
 
-def _filters(query: QueueQuery) -> tuple[list[str], list[Any]]:
-    where = [f"status IN ({', '.join('?' * len(query.statuses))})"]
-    params: list[Any] = [str(s) for s in query.statuses]
+def _filters(query: QueueQuery) -> tuple[list[list[Condition]], list[Condition]]:
+    """The alternatives (each status) and the conditions every row meets: the department
+    and assignee lead an index; priority and SLA state are checked on the rows read."""
+    common: list[Condition] = []
     if query.department_id is not None:
-        where.append("department_id = ?")
-        params.append(query.department_id)
-    if query.assignee == "unassigned":
-        where.append("assignee_id IS NULL")
-    elif query.assignee is not None:
-        where.append("assignee_id = ?")
-        params.append(query.assignee)
-    for column in ("priority", "sla_state"):
-        value = getattr(query, column)
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(str(value))
-    return where, params
+        common.append(equal("department_id", query.department_id))
+    if query.assignee is not None:
+        common.append(equal("assignee_id", _assignee(query.assignee)))
+    if query.priority is not None:
+        common.append(equal("priority_rank", PRIORITY_RANK[query.priority]))
+    if query.sla_state is not None:
+        common.append(equal("sla_state", str(query.sla_state)))
+    return [any_of("status", [str(s) for s in query.statuses])], common
+
+
+def _assignee(value: str) -> str | None:
+    return None if value == "unassigned" else value
 
 
 def _item(row: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -176,37 +176,58 @@ class TicketSearch:
 def search(
     views: ViewStore, query: TicketSearch, now: datetime
 ) -> tuple[list[dict[str, Any]], str | None]:
-    where = [f"status IN ({', '.join('?' * len(query.statuses))})"]
-    params: list[Any] = [str(s) for s in query.statuses]
-    for column, value in (
-        ("department_id", query.department_id),
-        ("assignee_id", query.assignee_id),
-        ("customer_id", query.customer_id),
-    ):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if query.text is not None:
-        escaped = query.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append("(LOWER(subject) LIKE ? ESCAPE '\\' OR number = ?)")
-        params += [f"%{escaped}%", query.text]
-    if query.within_departments is not None:
-        clause, values = agent_clause(query.within_departments, query.agent_id)
-        where.append(clause)
-        params += values
+    """Newest first. Without text, one branch per status (and per visibility rule for an
+    agent), each a range of an index led by the filter. With text, the tickets whose
+    number is the text, or whose words hold every term: found in the text index, then
+    ordered (a cost that follows the matches, not the tickets)."""
+    order = Order("created_at", descending=True)
+    common: list[Condition] = [
+        equal(column, value)
+        for column, value in (
+            ("department_id", query.department_id),
+            ("assignee_id", query.assignee_id),
+            ("customer_id", query.customer_id),
+        )
+        if value is not None
+    ]
     if query.cursor is not None:
-        created, ticket_id = decode_cursor(query.cursor, (str, str))
-        where.append("(created_at, ticket_id) < (?, ?)")
-        params += [created, ticket_id]
+        common.append(order.after(*decode_cursor(query.cursor, (str, str))))
     with views.read() as c:
         table = views.live_table(c, QueueProjection, TICKETS)
-        rows = c.execute(
-            f"SELECT {', '.join(ITEM_COLUMNS)} FROM {table} WHERE {' AND '.join(where)}"
-            " ORDER BY created_at DESC, ticket_id DESC LIMIT ?",
-            [*params, query.limit + 1],
-        ).fetchall()
+        if query.text is None:
+            either = [any_of("status", [str(s) for s in query.statuses])]
+            if query.within_departments is not None:
+                either.append(agent_alternatives(query.within_departments, query.agent_id))
+        else:
+            either = [_text_matches(c, views, query.text)]
+            common.append(_in("status", [str(s) for s in query.statuses]))
+            if query.within_departments is not None:
+                common.append(agent_clause(query.within_departments, query.agent_id))
+        mixed, limit = query.within_departments is not None, query.limit + 1
+        sql, params = page_sql(table, ITEM_COLUMNS, either, common, order, limit, distinct=mixed)
+        rows = c.execute(sql, params).fetchall()
     kept, last = split_page(rows, query.limit)
     items = [_item(dict(zip(ITEM_COLUMNS, r, strict=True)), now) for r in kept]
     if last is None:
         return items, None
     return items, encode_cursor(items[-1]["created_at"], items[-1]["ticket_id"])
+
+
+def _text_matches(c: SqlSession, views: ViewStore, text: str) -> list[Condition]:
+    """The exact number, or (for other tickets) every term in the words (`words.terms`)."""
+    found = [equal("number", text)]
+    terms = words.terms(text)
+    if terms:
+        table = views.live_table(c, QueueProjection, WORDS)
+        found.append(
+            (
+                f"number <> ? AND ticket_id IN (SELECT ticket_id FROM {table}"
+                f" WHERE {c.text_match(table, WORDS.text or '')})",
+                [text, c.text_query(terms)],
+            )
+        )
+    return found
+
+
+def _in(column: str, values: list[str]) -> Condition:
+    return f"{column} IN ({', '.join('?' * len(values))})", values

@@ -8,6 +8,7 @@ from domain.ticket import Ticket
 
 from .. import sla_clock
 from ..base import Batch, Handler, Key, Projection, Table
+from ..keyset import keyed
 
 TIMERS = Table(
     name="view_timers",
@@ -26,15 +27,18 @@ TIMERS = Table(
         "sla_state": "TEXT NOT NULL",
         "next_alarm": "TEXT",
         "sla_clock": "TEXT",
+        "department_key": "TEXT NOT NULL",
+        "assignee_key": "TEXT NOT NULL",
     },
     key=("ticket_id",),
     indexes=(
         ("next_alarm",),
-        ("sla_state", "due_sort"),
-        ("department_id", "due_sort"),
-        ("assignee_id", "due_sort"),
+        ("sla_state", "due_sort", "ticket_id"),
+        ("department_key", "sla_state", "due_sort", "ticket_id"),
+        ("assignee_key", "sla_state", "due_sort", "ticket_id"),
     ),
 )
+"""A page of timers is a range per SLA state of the index its filter leads (`queries`)."""
 
 STATUS_OF: dict[type[Any], str] = {
     Ticket.Resolved: "resolved",
@@ -46,16 +50,18 @@ STATUS_OF: dict[type[Any], str] = {
 def created(batch: Batch, event: Ticket.Created, _: int) -> None:
     batch.insert(
         TIMERS,
-        {
-            "ticket_id": str(event.originator_id),
-            "department_id": None if event.department_id is None else str(event.department_id),
-            "assignee_id": None,
-            "status": "open",
-            "plan_id": None,
-            "plan_version": None,
-            "cycle": None,
-            **_clock_columns(None),
-        },
+        keyed(
+            {
+                "ticket_id": str(event.originator_id),
+                "department_id": None if event.department_id is None else str(event.department_id),
+                "assignee_id": None,
+                "status": "open",
+                "plan_id": None,
+                "plan_version": None,
+                "cycle": None,
+                **_clock_columns(None),
+            }
+        ),
     )
 
 
@@ -82,7 +88,7 @@ def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
                 plan_version=clock.terms.plan_version,
                 cycle=clock.cycle,
             )
-    batch.put(TIMERS, {**row, **values})
+    batch.put(TIMERS, keyed({**row, **values}))
 
 
 def _clock_columns(clock: Any) -> dict[str, Any]:
@@ -91,9 +97,10 @@ def _clock_columns(clock: Any) -> dict[str, Any]:
 
 class TimersProjection(Projection):
     name = "timers"
-    version = 3
+    version = 4
     """2: the assignee, so that agents see only the timers of tickets they may read.
-    3: the next-response due time."""
+    3: the next-response due time. 4: indexes led by department or assignee, then SLA
+    state, in due order."""
     tables = (TIMERS,)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Ticket.Created: created,

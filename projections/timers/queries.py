@@ -11,9 +11,10 @@ from domain.sla import SLAState
 from domain.timefmt import rfc3339
 
 from .. import sla_clock
+from ..keyset import Condition, Order, any_of, equal, page_sql
 from ..pages import decode_cursor, encode_cursor, split_page
 from ..view_store import ViewStore
-from ..visibility import agent_clause
+from ..visibility import agent_alternatives
 from .handlers import TIMERS, TimersProjection
 
 COLUMNS = (
@@ -46,30 +47,32 @@ class TimerQuery:
     cursor: str | None = None
 
 
+RUNNING = tuple(str(s) for s in SLAState if s is not SLAState.NONE)
+"""The states of a ticket with a clock (`SLAState.NONE` is exactly a ticket without)."""
+
+
 def page(
     views: ViewStore, query: TimerQuery, now: datetime
 ) -> tuple[list[dict[str, Any]], str | None]:
-    where, params = ["sla_clock IS NOT NULL"], []
-    for column in ("sla_state", "department_id"):
-        value = getattr(query, column)
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(str(value))
+    """Soonest due first: one branch per SLA state (and per visibility rule for an agent),
+    each a range of an index led by department or assignee and state (`keyset`)."""
+    if query.sla_state is SLAState.NONE:
+        return [], None
+    order = Order("due_sort")
+    states = RUNNING if query.sla_state is None else (str(query.sla_state),)
+    alternatives = [any_of("sla_state", states)]
+    common: list[Condition] = []
+    if query.department_id is not None:
+        common.append(equal("department_id", query.department_id))
     if query.within_departments is not None:
-        clause, values = agent_clause(query.within_departments, query.agent_id)
-        where.append(clause)
-        params += values
+        alternatives.append(agent_alternatives(query.within_departments, query.agent_id))
     if query.cursor is not None:
-        due, ticket_id = decode_cursor(query.cursor, (str, str))
-        where.append("(due_sort, ticket_id) > (?, ?)")
-        params += [due, ticket_id]
+        common.append(order.after(*decode_cursor(query.cursor, (str, str))))
     with views.read() as c:
         table = views.live_table(c, TimersProjection, TIMERS)
-        rows = c.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM {table} WHERE {' AND '.join(where)}"
-            " ORDER BY due_sort, ticket_id LIMIT ?",
-            [*params, query.limit + 1],
-        ).fetchall()
+        mixed, limit = query.within_departments is not None, query.limit + 1
+        sql, params = page_sql(table, COLUMNS, alternatives, common, order, limit, distinct=mixed)
+        rows = c.execute(sql, params).fetchall()
     kept, last = split_page(rows, query.limit)
     items = [_item(dict(zip(COLUMNS, r, strict=True)), now) for r in kept]
     return items, None if last is None else encode_cursor(last[-1], last[0])

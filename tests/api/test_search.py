@@ -13,7 +13,7 @@ from wiring.config import Settings
 from ..conftest import FakeClock
 from .conftest import Caller
 from .helpers import ok, problem
-from .projection_fixtures import app_client, open_ticket, staff
+from .projection_fixtures import app_client, open_ticket, position_of, staff, url
 
 
 @pytest.fixture
@@ -84,3 +84,30 @@ def test_customers_may_not_search_beyond_their_own_tickets(
     _, position = open_ticket(other_customer, "Richard's printer")
     assert ok(customer.get(f"/v1/tickets?min_position={position}"))["items"] == []
     problem(customer.get(f"/v1/tickets?customer_id={other_customer.id}"), 400, "customer_id")
+
+
+def test_search_finds_words_of_the_messages_and_pages_them(
+    customer: Caller, supervisor: Caller
+) -> None:
+    answer = customer.post("/v1/tickets", {"subject": "Help", "body": "The toner smells burnt."})
+    ticket = ok(answer, 201)["id"]
+    open_ticket(customer, "Unrelated")
+    replied = supervisor.post(f"/v1/tickets/{ticket}/replies", {"body": "Swap the FUSER, please."})
+    ok(replied)
+    position = position_of(replied)
+    for term in ("toner", "fuser", "Burnt.", "smell toner"):
+        found = ok(supervisor.get(f"/v1/tickets?q={term}&min_position={position}"))
+        assert [t["ticket_id"] for t in found["items"]] == [ticket], term
+    assert ok(supervisor.get("/v1/tickets?q=toner%20paper"))["items"] == []
+
+
+@pytest.mark.parametrize(
+    "text", ['"quoted"', "a&b", "x|y", "!not", "pre:*", "NEAR(a", "o'brien", "50%_off", "\\x"]
+)
+def test_query_syntax_in_the_text_is_only_text(
+    customer: Caller, supervisor: Caller, text: str
+) -> None:
+    open_ticket(customer, f"About {text} here")
+    _, position = open_ticket(customer, "About nothing here")
+    found = ok(supervisor.get(url("/v1/tickets", q=text, min_position=position)))
+    assert [t["subject"] for t in found["items"]] == [f"About {text} here"]

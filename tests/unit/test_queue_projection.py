@@ -75,6 +75,8 @@ def test_a_created_ticket_is_an_open_unassigned_row_due_never():
         "sla_clock": None,
         "resolved_at": None,
         "version": 1,
+        "department_key": str(SALES),
+        "assignee_key": "",
     }
 
 
