@@ -36,6 +36,7 @@ QUEUE_ITEM_FIELDS = {
     "last_activity_at",
     "first_response_due",
     "resolution_due",
+    "next_response_due",
     "sla_state",
     "business_minutes_left",
 }

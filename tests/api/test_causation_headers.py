@@ -25,9 +25,8 @@ TICKET = {"subject": "VPN down", "body": "Since noon."}
 
 
 def send(call: Call, **headers: str) -> Any:
-    extra = {} if call.body is None else {"json": call.body}
     answer = call.caller.client.request(
-        call.method, call.url, headers=call.caller.headers(**headers), **extra
+        call.method, call.url, headers=call.caller.headers(**headers), json=call.body
     )
     assert answer.status_code in (200, 201), answer.text
     return answer
@@ -49,33 +48,21 @@ def assert_carried(auditor: Caller, since: int, answer: Any) -> None:
     assert {(e["causation_id"], e["correlation_id"]) for e in events} == {(causation, correlation)}
 
 
+@pytest.mark.parametrize("given", [True, False], ids=["given", "fresh"])
 @pytest.mark.parametrize("route", COMMANDS, ids=IDS)
-def test_the_callers_correlation_id_is_echoed_and_carried_by_the_events(
-    callers: dict[Role, Caller], clock: FakeClock, route: Route
+def test_the_answer_names_the_ids_the_events_carry(
+    callers: dict[Role, Caller], clock: FakeClock, route: Route, given: bool
 ) -> None:
+    """The caller's correlation id is echoed; without one, the fresh one is named."""
     call = CALLS[route](World(callers, clock))
     since = log_head(call.caller)
     correlation = str(uuid4())
 
-    answer = send(call, **{"X-Correlation-ID": correlation})
+    answer = send(call, **({"X-Correlation-ID": correlation} if given else {}))
 
-    causation, echoed = ids_of(answer)
-    assert echoed == correlation
-    assert causation != correlation
-    assert_carried(callers[Role.AUDITOR], since, answer)
-
-
-@pytest.mark.parametrize("route", COMMANDS, ids=IDS)
-def test_without_a_correlation_id_the_answer_names_the_fresh_one_the_events_carry(
-    callers: dict[Role, Caller], clock: FakeClock, route: Route
-) -> None:
-    call = CALLS[route](World(callers, clock))
-    since = log_head(call.caller)
-
-    answer = send(call)
-
-    causation, correlation = ids_of(answer)
-    assert UUID(causation) != UUID(correlation)
+    causation, used = ids_of(answer)
+    assert (used == correlation) is given
+    assert UUID(causation) != UUID(used)
     assert_carried(callers[Role.AUDITOR], since, answer)
 
 

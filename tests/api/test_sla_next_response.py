@@ -6,13 +6,10 @@ fixture clock starts on Monday 2026-03-02 at 09:00 UTC."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-
-from wiring.config import Settings
 
 from ..conftest import FakeClock
 from .conftest import Caller
@@ -24,9 +21,8 @@ NEXT_DUE = "2026-03-02T09:50:00.000000Z"
 DAILY = "/v1/reports/daily?from=2026-03-02&to=2026-03-02"
 
 
-@pytest.fixture
-def desk(settings: Settings, clock: FakeClock) -> Iterator[Desk]:
-    yield from desk_for(settings, clock)
+desk = pytest.fixture(desk_for, name="desk")
+"""The app without embedded workers: the test steps projections and the SLA worker."""
 
 
 @pytest.fixture
