@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from uuid import uuid4
 
@@ -121,13 +122,15 @@ def deep(services: Services, query: QueueQuery, now: datetime, at: datetime | No
         _, cursor = page(services.views, replace(query, cursor=cursor), now, at)
         if cursor is None:
             raise SystemExit("the queue has fewer than ten pages; write more tickets")
-    return cursor
+    return str(cursor)
 
 
 Queries = Callable[[], QueueQuery]
 
 
-def reads(services: Services, rng: random.Random) -> dict[str, Callable[[datetime | None], Queries]]:
+def reads(
+    services: Services, rng: random.Random
+) -> dict[str, Callable[[datetime | None], Queries]]:
     """Each read by name: given the instant (None: live), what makes its next query."""
     now = datetime.now(UTC)
 
@@ -162,11 +165,14 @@ def report(services: Services) -> None:
         f"{'read':<24}{'live p50':>10}{'live p99':>10}{'as-of p50':>11}{'as-of p99':>11}"
         f"{'as-of p99 / SELECT 1':>22}"
     )
+
+    def read(queries: Queries, at: datetime | None) -> object:
+        return page(services.views, queries(), now, at)
+
     for name, make in reads(services, rng).items():
         figures: list[float] = []
         for at in (None, AS_OF):
-            queries = make(at)
-            figures += timed(lambda q=queries, at=at: page(services.views, q(), now, at))
+            figures += timed(partial(read, make(at), at))
         live50, live99, as50, as99 = figures
         print(
             f"{name:<24}{live50:>8.1f}ms{live99:>8.1f}ms{as50:>9.1f}ms{as99:>9.1f}ms"
