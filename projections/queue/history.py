@@ -5,7 +5,9 @@ live queue showed then); this projection keeps the row of each ticket as it is n
 for every change closes the old row's span at the event's time and opens a new one. A
 read at instant T takes the rows whose span holds T, along an index led by the filter
 and the span's end, so it costs what the queue held then plus what changed since, never
-the whole history.
+the whole history. The span's start closes the index, so that the spans opened after T
+(most of what the range `until_at > T` holds when T is days back) are passed over in
+the index without a visit to their rows.
 """
 
 from __future__ import annotations
@@ -37,10 +39,10 @@ SPANS = Table(
     },
     key=("ticket_id", "since_position"),
     indexes=(
-        ("department_key", "status", "until_at"),
-        ("department_key", "assignee_key", "status", "until_at"),
-        ("assignee_key", "status", "until_at"),
-        ("status", "until_at"),
+        ("department_key", "status", "until_at", "since_at"),
+        ("department_key", "assignee_key", "status", "until_at", "since_at"),
+        ("assignee_key", "status", "until_at", "since_at"),
+        ("status", "until_at", "since_at"),
     ),
 )
 
@@ -87,8 +89,9 @@ def spanned(batch: Batch, event: Any, position: int) -> None:
 
 class QueueHistoryProjection(Projection):
     name = "queue_history"
-    version = 2
-    """2: the queue's key columns, and indexes led by them."""
+    version = 3
+    """2: the queue's key columns, and indexes led by them; 3: each index ends with the
+    span's start, so spans opened after the instant are skipped inside the index."""
     tables = (CURRENT, SPANS)
     handlers: ClassVar[dict[type[Any], Handler]] = dict.fromkeys(QueueProjection.handlers, spanned)
 
