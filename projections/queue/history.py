@@ -57,14 +57,20 @@ class Spans(Batch):
     at: str = ""
 
     def get(self, table: Table, key: Key) -> Row | None:
+        """The queue's ticket rows; its other tables (the words of text search) are not
+        kept here, so they read as absent and their writes are dropped."""
+        if table is not TICKETS:
+            return None
         row = self._inner.get(CURRENT, key)
         return None if row is None else {c: row[c] for c in TICKETS.columns}
 
     def insert(self, table: Table, row: Row) -> None:
-        self._record(row)
+        if table is TICKETS:
+            self._record(row)
 
     def put(self, table: Table, row: Row) -> None:
-        self._record(row)
+        if table is TICKETS:
+            self._record(row)
 
     @property
     def _inner(self) -> Batch:
