@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,14 +108,17 @@ def verify(
     return CheckpointReport(not problems, position, len(signed), tuple(sorted(problems)))
 
 
-def private_key(path: str | None) -> Ed25519PrivateKey:
+def private_key(path: str) -> Ed25519PrivateKey:
+    """The signing key; made on first use (readable by its owner only) where none is."""
+    if not Path(path).exists():
+        return _created(Path(path))
     loaded = _load(path, private=True)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise CheckpointError(f"{path} holds no Ed25519 private key: it cannot sign")
     return loaded
 
 
-def public_key(path: str | None) -> Ed25519PublicKey:
+def public_key(path: str) -> Ed25519PublicKey:
     """A private key's public half, or a public key (which only verifies)."""
     loaded = _load(path, private=False)
     if isinstance(loaded, Ed25519PrivateKey):
@@ -124,9 +128,23 @@ def public_key(path: str | None) -> Ed25519PublicKey:
     raise CheckpointError(f"{path} holds no Ed25519 key")
 
 
-def _load(path: str | None, private: bool) -> Any:
-    if path is None:
-        raise CheckpointError("set TICKETING_AUDIT_KEY_FILE to an Ed25519 key in PEM")
+def _created(path: Path) -> Ed25519PrivateKey:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            f.write(pem)
+    except OSError as e:
+        raise CheckpointError(f"cannot make the audit key {path}: {e.strerror}") from e
+    return key
+
+
+def _load(path: str, private: bool) -> Any:
     try:
         data = Path(path).read_bytes()
     except OSError as e:

@@ -34,7 +34,7 @@ class Settings:
     5 s; tests inject less)."""
     read_waiters_per_caller: int = 8
     """How many reads of one caller may wait for a projection at once (beyond: 429)."""
-    audit_key_file: str | None = None
+    audit_key_file: str = "var/audit.key"
     """The Ed25519 key (PEM) that signs audit checkpoints; a public key verifies only."""
     console_secret: str | None = None
     """Signs the console's session cookies; without it each process draws its own, so set it
@@ -63,7 +63,7 @@ class Settings:
             else workers.lower() in ("1", "true", "yes", "on"),
             rate_per_second=_number(env, "TICKETING_RATE_LIMIT", 50.0),
             rate_burst=int(_number(env, "TICKETING_RATE_BURST", 200)),
-            audit_key_file=env.get("TICKETING_AUDIT_KEY_FILE") or None,
+            audit_key_file=env.get("TICKETING_AUDIT_KEY_FILE") or "var/audit.key",
             console_secret=env.get("TICKETING_CONSOLE_SECRET") or None,
             console_session_minutes=_number(env, "TICKETING_CONSOLE_SESSION_MINUTES", 480.0),
             attachment_max_bytes=int(

@@ -162,4 +162,7 @@ def test_the_command_line_checkpoints_and_verifies(
     assert main(["audit", "checkpoint", "-o", str(tmp_path / "no.json")]) == 2  # but cannot sign
     assert not (tmp_path / "no.json").exists()
     monkeypatch.delenv("TICKETING_AUDIT_KEY_FILE")
-    assert main(["audit", "checkpoint"]) == 2
+    monkeypatch.chdir(tmp_path)  # the default key, ./var/audit.key, is made on first use
+    assert main(["audit", "checkpoint", "-o", "first.json"]) == 0
+    assert (tmp_path / "var" / "audit.key").stat().st_mode & 0o077 == 0
+    assert main(["audit", "verify", "--checkpoint", "first.json"]) == 0
