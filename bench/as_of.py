@@ -22,9 +22,7 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -36,14 +34,13 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.projections import PG, raw_read
+from bench.projections import raw_read
+from bench.scratch import scratch_store
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
 from projections.queue.handlers import QueueProjection
 from projections.queue.history import QueueHistoryProjection
 from projections.queue.queries import QueueQuery, QueueSort, page
-from wiring.config import Settings
-from wiring.migrate import migrate
 from wiring.runtime import Runtime
 from wiring.services import Services, build_services
 from workers.projections import rebuild
@@ -185,21 +182,11 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--store", choices=("postgres", "sqlite"), default="postgres")
     args = parser.parse_args()
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    folder = tempfile.TemporaryDirectory()
-    if args.store == "postgres":
-        with psycopg.connect(PG, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{PG.rsplit('/', 1)[0]}/{name}"
-    else:
-        url = f"sqlite:///{folder.name}/bench.sqlite3"
-    settings = Settings(database_url=url)
-    try:
-        migrate(settings)
+    with scratch_store(args.store) as settings:
         services = build_services(settings)
         wrote, caught = write_month(services, args.tickets)
         if args.store == "postgres":
-            with psycopg.connect(url, autocommit=True) as conn:
+            with psycopg.connect(settings.database_url, autocommit=True) as conn:
                 conn.execute("ANALYZE")
         print(f"cores: {os.cpu_count()}; store: {args.store}; tickets: {args.tickets:,}")
         print(f"wrote the month in {wrote:.1f} s; projections caught up in {caught:.1f} s")
@@ -208,11 +195,6 @@ def main() -> None:
         print(f"as of {AS_OF:%Y-%m-%d %H:%M} UTC, one week before the month's end:")
         report(services)
         services.close()
-    finally:
-        if args.store == "postgres":
-            with psycopg.connect(PG, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        folder.cleanup()
 
 
 if __name__ == "__main__":

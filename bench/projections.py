@@ -21,9 +21,7 @@ import resource
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 from uuid import uuid4
 
@@ -32,17 +30,15 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.lag import AGENT, CUSTOMER, lag_under_load, origin
+from bench.scratch import scratch_store
 from domain.ticket import Ticket
 from domain.values import Priority, Status
 from ticketing.progress import Bar
 from wiring.config import Settings
-from wiring.migrate import migrate
 from wiring.runtime import Runtime
 from wiring.services import Services, build_services
 from wiring.views import PROJECTIONS
 from workers.projections import rebuild_all
-
-PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def story(n: int) -> Ticket:
@@ -135,17 +131,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0, help="replies a second")
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    folder = tempfile.TemporaryDirectory()
-    if args.store == "postgres":
-        with psycopg.connect(PG, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{PG.rsplit('/', 1)[0]}/{name}"
-    else:
-        url = f"sqlite:///{folder.name}/bench.sqlite3"
-    settings = Settings(database_url=url)
-    try:
-        migrate(settings)
+    with scratch_store(args.store) as settings:
         services = build_services(settings)
         print(f"cores: {os.cpu_count()}; store: {args.store}; events: {args.events:,}")
         wrote = write_log(services, args.events)
@@ -166,11 +152,6 @@ def main() -> None:
                 f" = {load.worker_cpu / max(load.events, 1) * 1e6:,.0f} µs an event"
             )
         services.close()
-    finally:
-        if args.store == "postgres":
-            with psycopg.connect(PG, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        folder.cleanup()
 
 
 if __name__ == "__main__":

@@ -16,25 +16,20 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.projections import PG, raw_read
+from bench.projections import raw_read
+from bench.scratch import scratch_store
 from domain.calendar import WEEKDAYS, BusinessCalendar
 from domain.organisation import PlanTerms
 from domain.sla import SLATerms, Target
 from domain.ticket import Ticket
 from domain.values import Actor, Origin, Priority, Role, Status
-from wiring.config import Settings
-from wiring.migrate import migrate
 from wiring.runtime import Runtime
 from wiring.services import Services, build_services
 
@@ -103,17 +98,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--store", choices=("postgres", "sqlite"), default="postgres")
     args = parser.parse_args()
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    folder = tempfile.TemporaryDirectory()
-    if args.store == "postgres":
-        with psycopg.connect(PG, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{PG.rsplit('/', 1)[0]}/{name}"
-    else:
-        url = f"sqlite:///{folder.name}/bench.sqlite3"
-    settings = Settings(database_url=url)
-    try:
-        migrate(settings)
+    with scratch_store(args.store) as settings:
         services = build_services(settings)
         wrote = write_month(services, args.tickets)
         print(f"cores: {os.cpu_count()}; store: {args.store}; tickets: {args.tickets:,}")
@@ -134,11 +119,6 @@ def main() -> None:
             f" {total.hypothetical.targets[first].breached:,} under the stricter plan"
         )
         services.close()
-    finally:
-        if args.store == "postgres":
-            with psycopg.connect(PG, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        folder.cleanup()
 
 
 if __name__ == "__main__":
