@@ -81,14 +81,14 @@ def raw_read(settings: Settings) -> tuple[int, float]:
     """Every stored event, 500 rows a query, with nothing decoded: the floor."""
     started, count, after = time.perf_counter(), 0, 0
     if settings.is_sqlite:
-        conn = sqlite3.connect(settings.store_env()["SQLITE_DBNAME"])
+        lite = sqlite3.connect(settings.store_env()["SQLITE_DBNAME"])
         query = (
             "SELECT rowid, originator_id, originator_version, topic, state"
             " FROM stored_events WHERE rowid > ? ORDER BY rowid LIMIT 500"
         )
-        while rows := conn.execute(query, (after,)).fetchall():
+        while rows := lite.execute(query, (after,)).fetchall():
             count, after = count + len(rows), rows[-1][0]
-        conn.close()
+        lite.close()
     else:
         with psycopg.connect(settings.database_url) as conn:
             query = (

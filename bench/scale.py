@@ -21,14 +21,11 @@ Target (issue 13): p99 < 10 ms at 100k tickets, and within 1.5x of the 10k figur
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
@@ -41,12 +38,14 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.commands import ADMIN_TOKEN, PG_ADMIN_URL, ROOT, Api, Server, percentile
+from bench.commands import ADMIN_TOKEN, PG_ADMIN_URL
 from bench.desk import Desk, tickets
+from bench.load import Api
+from bench.read_timing import get, http_call, rss_mb, select_one, timed, work
+from bench.topology import Child, Server
 from domain.sla import SLAState
 from projections.queue import queries as queue
 from projections.queue.handlers import QueueProjection
-from projections.sql_session import SqlSession
 from projections.timers import queries as timers
 from projections.timers.handlers import TimersProjection
 from wiring.config import Settings
@@ -112,14 +111,6 @@ def write(services: Services, desk: Desk, count: int, direct: bool) -> float:
         print(f"\r  wrote {done:,} tickets", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return time.perf_counter() - started
-
-
-def get(api: Api, path: str, token: str) -> tuple[int, bytes]:
-    """A GET, tried again once on a fresh connection if the server closed an idle one."""
-    try:
-        return api.call("GET", path, token)
-    except (OSError, http.client.HTTPException):
-        return api.call("GET", path, token)
 
 
 def caught_up(api: Api, timeout: float) -> float:
@@ -215,82 +206,6 @@ def deep_cursor(api: Api, token: str, path: str, pages: int) -> str:
     return cursor
 
 
-def timed(call: Callable[[], Any], times: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(times):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return percentile(samples, 0.5), percentile(samples, 0.99)
-
-
-def http_call(api: Api, path: str, token: str) -> Callable[[], Any]:
-    def call() -> None:
-        status, raw = get(api, path, token)
-        if status != 200:
-            raise RuntimeError(f"GET {path}: {status} {raw[:300]!r}")
-
-    return call
-
-
-def work(services: Services, query: Callable[[], Any]) -> tuple[int, float]:
-    """What the read's statement costs the database, whatever the load on the machine:
-    the buffers it touches and its execution time, from EXPLAIN (ANALYZE, BUFFERS)."""
-    views, statements = services.views, []
-    original = views.read
-
-    @contextmanager
-    def noting() -> Iterator[SqlSession]:
-        with original() as c:
-            run = c.execute
-
-            def note(sql: str, params: Sequence[Any] = ()) -> SqlSession:
-                statements.append((sql, params))
-                return run(sql, params)
-
-            c.execute = note  # type: ignore[method-assign]
-            yield c
-
-    views.read = noting  # type: ignore[method-assign]
-    try:
-        query()
-    finally:
-        del views.read
-    buffers, took = 0, 0.0
-    with views.read() as c:
-        for sql, params in statements:
-            if " FROM view_" in sql:
-                explained = c.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
-                plan = explained.fetchall()[0][0][0]
-                buffers += plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
-                took += plan["Execution Time"]
-    return buffers, took
-
-
-def select_one(services: Services) -> None:
-    """The floor of a read in process: a read transaction from the pool and one statement."""
-    with services.views.read() as c:
-        c.execute("SELECT 1").fetchall()
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB."""
-    total, pids = 0, [pid]
-    while pids:
-        current = pids.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        total += next(
-            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
-        )
-        pids += [int(c) for c in children]
-    return total / 1024
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -304,20 +219,14 @@ def main() -> int:
     admin = psycopg.connect(PG_ADMIN_URL, autocommit=True)
     admin.execute(f'CREATE DATABASE "{dbname}"')
     server: Server | None = None
-    worker: subprocess.Popen[bytes] | None = None
+    worker: Child | None = None
     services: Services | None = None
     os.environ["TICKETING_RATE_LIMIT"] = "0"  # the reads are timed back to back, as one caller
     try:
-        server = Server(db_url, 1)
+        env = {"TICKETING_DATABASE_URL": db_url, "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN}
+        server = Server(env, 1, "granian")
         server.wait_ready()
-        env = os.environ | {"TICKETING_DATABASE_URL": db_url, "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN}
-        worker = subprocess.Popen(
-            [str(ROOT / ".venv/bin/ticketing"), "worker", "all"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        worker = Child(["worker", "all"], env)
         api = Api(server.port)
         desk, tokens = set_up(api)
         services = build_services(Settings(database_url=db_url, admin_token=ADMIN_TOKEN))
@@ -347,17 +256,17 @@ def main() -> int:
                 f"{name:34} {h50:8.2f} {h99:7.2f} {h99 / base99:6.1f}"
                 f"  {q50:9.2f} {q99:7.2f} {q99 / floor99:6.1f}  {buffers:7} {took:6.2f}"
             )
-        print(f"\nRSS: API {rss_mb(server.proc.pid):.0f} MB, worker {rss_mb(worker.pid):.0f} MB")
+        print(
+            f"\nRSS: API {rss_mb(server.proc.pid):.0f} MB, worker {rss_mb(worker.proc.pid):.0f} MB"
+        )
         return 0
     finally:
         if services is not None:
             services.close()
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+            worker.stop()
         if server is not None:
             server.stop()
-            server.log.close()
         admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         admin.close()
 

@@ -16,7 +16,7 @@ from domain.values import Role
 from ..conftest import FakeClock
 from .conftest import Caller
 from .helpers import log_head, ok
-from .test_idempotent_routes import CALLS, QUERIES, Call, Route, World
+from .idempotent_calls import CALLS, QUERIES, Call, Route, World
 
 COMMANDS = [route for route in CALLS if route not in QUERIES]
 """The routes that record (a preview is a query: it has no events to point at)."""
