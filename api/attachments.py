@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import anyio.to_thread
 from litestar import Controller, Response, get, post
@@ -16,11 +16,11 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from domain.attachments import clean_filename, clean_media_type, content_disposition
-from domain.ticket import Ticket
+from domain.attachments import content_disposition
 from domain.values import TICKET_READERS, Attachment
 from wiring.blobs import TooLarge
 from wiring.services import Services
+from wiring.uploads import DOWNLOAD_HEADERS, Received, fingerprint, record
 
 from .auth import allow
 from .deps import ServicesDep
@@ -29,15 +29,7 @@ from .openapi import problems
 from .ticket_commands import CUSTOMER_OR_WORKER, Caller
 from .ticket_schemas import AttachmentList
 from .ticket_views import attachment_view
-from .uploads import Received, receive
-
-DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
-    "Cache-Control": "private, no-store",
-}
-"""A stored file is never run as a page of this origin, whatever its declared type."""
-
+from .uploads import receive
 
 FILE = ResponseSpec(
     bytes,
@@ -125,30 +117,9 @@ class AttachmentController(Controller):
 def _record(
     request: Caller, services: Services, ticket_id: UUID, received: list[Received]
 ) -> Response[AttachmentList]:
-    """Stores the bytes, then records the uploads; a retry with the same key and the same
-    files answers the first answer (its bytes are stored already: keeping them is a no-op)."""
-    content = b"\n".join(
-        f"{r.filename}\0{r.content_type}\0{r.spool.sha256}\0{r.spool.size}".encode()
-        for r in received
+    outcome, uploaded = record(
+        services, ticket_id, received, intent_of(request, fingerprint(received)), request.user
     )
-    intent = intent_of(request, content)
-    attachments = [
-        Attachment(
-            uuid4(),
-            r.spool.sha256,
-            clean_filename(r.filename),
-            clean_media_type(r.content_type),
-            r.spool.size,
-        )
-        for r in received
-    ]
-    for r in received:
-        services.blobs.keep(r.spool)
-    outcome = services.helpdesk.upload(ticket_id, attachments, intent)
-    ticket = outcome.aggregate
-    if not isinstance(ticket, Ticket):
-        ticket = services.helpdesk.ticket(outcome.aggregate_id, request.user, outcome.version)
-    uploaded = [u.attachment for u in ticket.uploads[len(ticket.uploads) - len(received) :]]
     return Response(
         AttachmentList(items=[attachment_view(a) for a in uploaded]),
         status_code=status_of(outcome),

@@ -25,8 +25,16 @@ from domain.errors import (
 )
 from wiring.services import Services
 
-from . import audit_pages, customer_pages, queue_pages, report_pages, signin, ticket_forms
-from .desk import SignInNeeded, console_of, provide_form, provide_session
+from . import (
+    audit_pages,
+    customer_pages,
+    files,
+    queue_pages,
+    report_pages,
+    signin,
+    ticket_forms,
+)
+from .desk import SignInNeeded, close_files, console_of, provide_form, provide_session
 from .render import STATIC, page
 from .ticket_pages import ticket_page
 
@@ -70,6 +78,7 @@ def console_router(services: Services) -> Router:
             customer_pages.open_ticket,
             ticket_page,
             ticket_forms.ticket_command,
+            files.download,
             audit_pages.find_tickets,
             audit_pages.timeline,
             report_pages.daily_report,
@@ -83,6 +92,7 @@ def console_router(services: Services) -> Router:
             "form": Provide(provide_form),
         },
         response_headers=HEADERS,
+        after_response=close_files,
         exception_handlers={
             SignInNeeded: signing_in,
             DomainError: _domain_error,

@@ -13,13 +13,15 @@ from uuid import uuid4
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import QueryParameter
 
 from domain.errors import InvalidInput
 from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Origin, Role
+from wiring.blobs import TooLarge
 from wiring.services import Services
+from wiring.uploads import Body, Received, close, receive
 
 from .sessions import SESSION_COOKIE, FailedSignIns, Session, SessionKeys, same_token
 
@@ -73,10 +75,15 @@ async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) 
     return session
 
 
-async def provide_form(request: Request[Any, Any, Any], session: SessionDep) -> Form:
+async def provide_form(
+    request: Request[Any, Any, Any], console: ConsoleDep, session: SessionDep
+) -> Form:
     """A form's fields, once its CSRF token proves it came from this session's pages:
-    without it, or with another, the answer is 403 and nothing is recorded."""
-    fields = await request.form()
+    without it, or with another, the answer is 403 and nothing is recorded. A multipart
+    form's files are spooled (not stored) on the way, into `request.state.files`, which
+    `close_files` removes once the answer is sent."""
+    fields: dict[str, Any] = {}
+    await _files(request, console, fields)
     if not same_token(session.csrf, _single(fields.get("csrf"))):
         raise PermissionDeniedException("the form's CSRF token is missing or wrong")
     form = {k: _single(v) or "" for k, v in fields.items() if k != "csrf"}
@@ -84,6 +91,33 @@ async def provide_form(request: Request[Any, Any, Any], session: SessionDep) -> 
         if len(value) > MAX_FIELD:
             raise InvalidInput(name, f"{name} is longer than {MAX_FIELD} characters")
     return form
+
+
+async def _files(
+    request: Request[Any, Any, Any], console: Console, fields: dict[str, Any]
+) -> list[Received]:
+    """The form's `files` parts, read through the API's streaming reader and limits (its
+    text fields into `fields`); a urlencoded form has none."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        fields.update(await request.form())
+        request.state.files = []
+        return []
+    services = console.services
+    body = Body(request.stream(), content_type, request.headers.get("content-length", ""))
+    try:
+        files = await receive(
+            body, services.blobs, services.settings.attachment_max_bytes, fields, "files"
+        )
+    except TooLarge as e:
+        raise HTTPException(status_code=413, detail=f"{e}; nothing was recorded") from None
+    request.state.files = files
+    return files
+
+
+async def close_files(request: Request[Any, Any, Any]) -> None:
+    """Removes a form's spooled files (stored ones were copied out of them)."""
+    close(getattr(request.state, "files", []))
 
 
 def need(session: Session, roles: Collection[Role]) -> None:

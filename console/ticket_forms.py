@@ -4,7 +4,8 @@ behind it show what was just done."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import hashlib
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -16,8 +17,9 @@ from litestar.response import Redirect
 
 from domain.application import HelpDesk
 from domain.errors import InvalidInput, NotFound
-from domain.pipeline import Intent, Outcome
+from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import WORKERS, Priority, Role, Status
+from wiring.uploads import Received, fingerprint, record
 
 from .desk import (
     ConsoleDep,
@@ -33,6 +35,7 @@ from .reading import in_thread, remember
 
 CUSTOMER_OR_WORKER = frozenset({Role.CUSTOMER}) | WORKERS
 Run = Callable[[HelpDesk, UUID, Form, Intent], Outcome]
+Attach = Callable[[HelpDesk, UUID, str, Intent, Sequence[UUID]], Outcome]
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,10 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+ATTACHING: dict[str, Attach] = {"reply": HelpDesk.reply, "note": HelpDesk.add_note}
+"""The forms that may carry files: they are uploaded first, then sent with the message."""
+
+
 @post("/console/tickets/{ticket_id:uuid}/{action:str}", include_in_schema=False)
 async def ticket_command(
     request: Request[Any, Any, Any],
@@ -117,7 +124,22 @@ async def ticket_command(
     need(session, chosen.roles)
     helpdesk = console.services.helpdesk
     command_intent = intent(console, session, request.url.path, form)
-    outcome = await in_thread(lambda: chosen.run(helpdesk, ticket_id, form, command_intent))
+    files: list[Received] = request.state.files
+    if files and action not in ATTACHING:
+        raise InvalidInput("files", "this form takes no files")
+    if files:
+        body = field(form, "body")
+        outcome = await in_thread(
+            lambda: ATTACHING[action](
+                helpdesk,
+                ticket_id,
+                body,
+                command_intent,
+                _uploaded(console, session, ticket_id, files, command_intent),
+            )
+        )
+    else:
+        outcome = await in_thread(lambda: chosen.run(helpdesk, ticket_id, form, command_intent))
     position = written(console, outcome)
     target = f"/console/tickets/{ticket_id}?min_position={position}#{action}"
     if chosen.leaves and not await in_thread(lambda: _still_visible(console, session, ticket_id)):
@@ -125,6 +147,26 @@ async def ticket_command(
     response = Redirect(target, status_code=303)
     remember(response, request, position)
     return response
+
+
+def _uploaded(
+    console: ConsoleDep,
+    session: SessionDep,
+    ticket_id: UUID,
+    files: list[Received],
+    command_intent: Intent,
+) -> list[UUID]:
+    """Stores and records the form's files through the API's upload path, after the ticket
+    is found to be the caller's; a resent form replays its upload as it replays its
+    message."""
+    console.services.helpdesk.ticket(ticket_id, session.actor)
+    key = command_intent.idempotency
+    digest = hashlib.sha256(fingerprint(files)).hexdigest()
+    upload_intent = Intent(
+        command_intent.origin, None, key and Idempotency(f"{key.key}:files", digest)
+    )
+    _, uploaded = record(console.services, ticket_id, files, upload_intent, session.actor)
+    return [a.id for a in uploaded]
 
 
 def _still_visible(console: ConsoleDep, session: SessionDep, ticket_id: UUID) -> bool:

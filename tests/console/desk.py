@@ -57,6 +57,14 @@ class Person:
         data = {"csrf": self.csrf, **form} if csrf else form
         return self.request("POST", path, data=data)
 
+    def attach(
+        self, path: str, files: list[tuple[str, bytes, str]], csrf: bool = True, **form: str
+    ) -> Any:
+        """Sends a form as multipart/form-data, with `files` parts (name, bytes, type)."""
+        data = {"csrf": self.csrf, **form} if csrf else form
+        parts = [("files", file) for file in files]
+        return self.request("POST", path, data=data, files=parts)
+
     def follow(self, answer: Any) -> Any:
         assert answer.status_code == 303, answer.text
         return self.get(answer.headers["location"])
