@@ -201,17 +201,26 @@ def _files(message: EmailMessage) -> tuple[MailFile, ...]:
     for part in message.walk():
         if part is body or part.is_multipart():
             continue
-        try:
-            name = part.get_filename()
-            disposition = part.get_content_disposition()
-        except Exception:  # a broken parameter: the part is still a file if it says so
-            name, disposition = None, None
-        if disposition != "attachment" and (name is None or part.get_content_maintype() == "text"):
-            continue
-        data = part.get_payload(decode=True)
-        if isinstance(data, bytes):
-            found.append(MailFile(name, part.get_content_type(), data))
+        if (file := _file(part)) is not None:
+            found.append(file)
     return tuple(found)
+
+
+def _file(part: Message) -> MailFile | None:
+    try:
+        return _read_file(part)
+    except Exception:  # a part that cannot be read is no file; the message still is
+        return None
+
+
+def _read_file(part: Message) -> MailFile | None:
+    name = part.get_filename()
+    if part.get_content_disposition() != "attachment" and (
+        name is None or part.get_content_maintype() == "text"
+    ):
+        return None
+    data = part.get_payload(decode=True)
+    return MailFile(name, part.get_content_type(), data) if isinstance(data, bytes) else None
 
 
 def _content(part: Message) -> str:
