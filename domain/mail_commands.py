@@ -8,17 +8,22 @@ the stored message's digest: the worker can crash anywhere and try the message a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID, uuid4
 
+from .attachment_events import AttachmentPlace
 from .errors import Duplicate, InvalidTransition, NotFound
 from .indexes import EmailAddress, TicketNumber
 from .organisation import Department
 from .people_commands import PeopleCommands
 from .pipeline import Decision, Intent, Outcome
 from .ticket import Ticket
-from .values import Mail, Role, Status
+from .values import Attachment, Mail, Origin, Role, Status
+
+FILES_OF_THE_FIRST_MESSAGE = "(the files sent by mail with the first message)"
+"""The text of the message that carries a mail-opened ticket's files: the first message
+(`Ticket.Created`) carries none, and uploads alone are their uploader's only."""
 
 
 class ReopenWindowPassed(InvalidTransition):
@@ -56,13 +61,16 @@ class MailCommands(PeopleCommands):
         mail: Mail,
         follows: UUID | None,
         intent: Intent,
+        attachments: Sequence[Attachment] = (),
     ) -> Outcome:
         """A ticket for the customer who wrote (the intent's actor), in the department
-        the mail was addressed to (else the default one)."""
+        the mail was addressed to (else the default one); the mail's files follow on a
+        second message of the customer's, in the same transaction, so that staff see
+        them too."""
         department_id, priority, terms = self.route(None, department_id, None)
-        return self.create(
-            intent,
-            lambda: self._opening(
+
+        def opening() -> Decision:
+            decision = self._opening(
                 intent,
                 subject=subject,
                 body=body,
@@ -73,8 +81,15 @@ class MailCommands(PeopleCommands):
                 sla=terms,
                 mail=mail,
                 follows=follows,
-            ),
-        )
+            )
+            if not attachments:
+                return decision
+            ticket = decision.subject
+            assert isinstance(ticket, Ticket)
+            places = _attach(ticket, FILES_OF_THE_FIRST_MESSAGE, attachments, intent.origin)
+            return Decision(ticket, (*decision.others, *places))
+
+        return self.create(intent, opening)
 
     def _opening(self, intent: Intent, **fields: Any) -> Decision:
         """A new ticket with a fresh number, and the claim of that number (every way of
@@ -88,19 +103,28 @@ class MailCommands(PeopleCommands):
         )
         return Decision(ticket, (TicketNumber.claim(ticket.number, ticket.id, intent.origin),))
 
-    def reply_by_mail(self, ticket_id: UUID, body: str, mail: Mail, intent: Intent) -> Outcome:
-        """The customer's or a collaborator's reply: a closed ticket reopens within its
-        department's window (else `ReopenWindowPassed`), a resolved one reopens."""
+    def reply_by_mail(
+        self,
+        ticket_id: UUID,
+        body: str,
+        mail: Mail,
+        intent: Intent,
+        attachments: Sequence[Attachment] = (),
+    ) -> Outcome:
+        """The customer's or a collaborator's reply, with the mail's files (uploaded and
+        placed in the same transaction): a closed ticket reopens within its department's
+        window (else `ReopenWindowPassed`), a resolved one reopens."""
         origin = intent.origin
 
-        def reply(ticket: Ticket) -> None:
+        def reply(ticket: Ticket) -> list[AttachmentPlace]:
             if ticket.status is Status.CLOSED:
                 if ticket.reopen_window_passed(origin.at, self._reopen_days(ticket)):
                     raise ReopenWindowPassed("the ticket was closed too long ago")
                 ticket.reopen("customer replied by mail", origin)
             ticket.add_collaborator(origin.actor.id, origin)
-            ticket.reply(uuid4(), body, origin)
+            places = _attach(ticket, body, attachments, origin)
             ticket.receive_mail(mail, origin)
+            return places
 
         return self.change(intent, lambda: self._get(Ticket, ticket_id), reply)
 
@@ -119,3 +143,13 @@ class MailCommands(PeopleCommands):
             return self._get(Department, ticket.department_id).reopen_days
         except NotFound:
             return None
+
+
+def _attach(
+    ticket: Ticket, body: str, attachments: Sequence[Attachment], origin: Origin
+) -> list[AttachmentPlace]:
+    """A reply by the origin's actor carrying the files, uploaded first; their places."""
+    if attachments:
+        ticket.upload(attachments, origin)
+    ticket.reply(uuid4(), body, origin, [a.id for a in attachments])
+    return [AttachmentPlace.place(a.id, ticket.id, origin) for a in attachments]

@@ -108,6 +108,7 @@ class Runtime:
             s.clock,
             wake=self._new_wake(),
             department_for=s.helpdesk.department_for_address,
+            blobs=s.blobs,
         )
 
     def mail_listener(self) -> Controller:

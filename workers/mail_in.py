@@ -9,7 +9,8 @@ or a new ticket (also when the old one was closed past its reopen window, linked
 
 Exactly once: every command carries an `Idempotency-Key` derived from the message's
 digest, so a crash after a command and before the message is settled replays the
-command's first answer on the next try; the settling (state, Message-ID claim, thread
+command's first answer on the next try (its files, stored before it, are stored again as
+the same blobs under the same attachment ids); the settling (state, Message-ID claim, thread
 ids) is one transaction of the mail tables.
 """
 
@@ -34,6 +35,7 @@ from projections.view_store import ViewStore
 from . import mail_store, mail_thread
 from .actors import MAIL_IN
 from .follower import keep_stepping
+from .mail_files import BlobSink, stored
 from .mail_parse import Inbound, Unreadable, parse
 from .mail_store import InboundState
 from .notifier import STORE_ERRORS
@@ -60,12 +62,14 @@ class MailIn:
         clock: Callable[[], datetime],
         wake: threading.Event | None = None,
         department_for: Callable[[list[str]], UUID | None] = lambda recipients: None,
+        blobs: BlobSink[Any] | None = None,
     ) -> None:
         self.helpdesk = helpdesk
         self.views = views
         self.clock = clock
         self.wake = wake or threading.Event()
         self.department_for = department_for
+        self.blobs = blobs
 
     def step(self) -> bool:
         """Settles the oldest waiting messages; True when there were any."""
@@ -120,12 +124,13 @@ class MailIn:
             )
         author = Actor(person_id, Role.CUSTOMER)
         follows = None
+        files = stored(self.blobs, sha, message.files)
         if ticket_id is not None and not by_headers and not self._on(ticket_id, person_id):
             ticket_id = None  # a ticket number alone makes no one a collaborator
         if ticket_id is not None:
             try:
                 outcome = self.helpdesk.reply_by_mail(
-                    ticket_id, message.body, facts, self._intent(author, sha, "reply")
+                    ticket_id, message.body, facts, self._intent(author, sha, "reply"), files
                 )
                 return outcome.aggregate_id, outcome.position
             except ReopenWindowPassed:
@@ -137,6 +142,7 @@ class MailIn:
             mail=facts,
             follows=follows,
             intent=self._intent(author, sha, "open"),
+            attachments=files,
         )
         return outcome.aggregate_id, outcome.position
 

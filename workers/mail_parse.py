@@ -7,7 +7,8 @@ the quarantine shows; nothing here raises anything else for any bytes.
 as UTF-8, else in the charset the message declares for its text, else as ISO-8859-1,
 which decodes anything. The new text is the plain part, else the HTML part as text,
 cut above the quoted history (`> ` lines, "On ... wrote:", Outlook's original-message
-block).
+block). The files are its attachment parts: `Content-Disposition: attachment`, or a named
+part that is not text (the bodies are never files).
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ class Unreadable(ValueError):
 
 
 @dataclass(frozen=True)
+class MailFile:
+    """An attachment part as the sender named and typed it (cleaned by the domain)."""
+
+    filename: str | None
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Inbound:
     message_id: str | None
     answers: list[str]
@@ -57,6 +67,7 @@ class Inbound:
     body: str
     automated: str | None
     """Why a machine wrote it (RFC 3834 and the usual signs), or None."""
+    files: tuple[MailFile, ...] = ()
 
 
 def parse(raw: bytes) -> Inbound:
@@ -79,6 +90,7 @@ def parse(raw: bytes) -> Inbound:
         number=(m.group(1) if (m := _NUMBER.search(subject)) else None),
         body=_new_text(_text_of(message)),
         automated=_automated(message, header, sender),
+        files=_files(message),
     )
 
 
@@ -178,6 +190,37 @@ def _text_of(message: EmailMessage) -> str:
         part = message
     text = _content(part)
     return _html_text(text) if part.get_content_subtype() == "html" else text
+
+
+def _files(message: EmailMessage) -> tuple[MailFile, ...]:
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+    except Exception:
+        body = None
+    found = []
+    for part in message.walk():
+        if part is body or part.is_multipart():
+            continue
+        if (file := _file(part)) is not None:
+            found.append(file)
+    return tuple(found)
+
+
+def _file(part: Message) -> MailFile | None:
+    try:
+        return _read_file(part)
+    except Exception:  # a part that cannot be read is no file; the message still is
+        return None
+
+
+def _read_file(part: Message) -> MailFile | None:
+    name = part.get_filename()
+    if part.get_content_disposition() != "attachment" and (
+        name is None or part.get_content_maintype() == "text"
+    ):
+        return None
+    data = part.get_payload(decode=True)
+    return MailFile(name, part.get_content_type(), data) if isinstance(data, bytes) else None
 
 
 def _content(part: Message) -> str:
