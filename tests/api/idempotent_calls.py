@@ -37,10 +37,13 @@ class Call:
     body: dict[str, Any] | None = None
     files: list[tuple[str, tuple[str, bytes, str]]] | None = None  # an upload's parts
 
-    def send(self, key: str) -> Any:
+    def send(self, key: str | None, **headers: str) -> Any:
+        """Sends the request (with the `Idempotency-Key` when given, and the headers)."""
         extra = {"json": self.body} if self.files is None else {"files": self.files}
-        headers = self.caller.headers(**{"Idempotency-Key": key})
-        return self.caller.client.request(self.method, self.url, headers=headers, **extra)
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        sent = self.caller.headers(**headers)
+        return self.caller.client.request(self.method, self.url, headers=sent, **extra)
 
 
 class World:

@@ -22,6 +22,7 @@ JANE = {"name": "Jane Roe", "email": "jane@example.com"}
 FIELDS = {"name", "version", "generation", "position", "head", "lag_events", "lag_seconds"}
 CAUGHT_UP_READS = {
     "queue": ("agent", "/v1/queues/mine", {}),
+    "queue_history": ("agent", "/v1/queues/mine", {"as_of": "2026-03-02T09:00:00Z"}),
     "audit": ("auditor", "/v1/audit/events", {}),
     "timers": ("agent", "/v1/sla/timers", {}),
     "reports": ("analyst", "/v1/reports/daily", {"from": "2026-03-02", "to": "2026-03-02"}),

@@ -165,6 +165,9 @@ class Desk:
         return outcome.aggregate_id
 
     def ticket(self, ticket_id: UUID) -> Ticket:
+        """The ticket as a request reads it: the aggregate cache caught up with the log
+        first, so what another process (another application) saved shows."""
+        self.helpdesk.catch_up()
         ticket: Ticket = self.helpdesk.ticket(ticket_id, SUPERVISOR)
         return ticket
 
