@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from litestar.testing import TestClient
 
+from projections.keyset import keyed
 from projections.queue.handlers import TICKETS, QueueProjection
 from tests.console.organisation import organisation
 from ticketing.asgi import with_console
@@ -64,6 +65,7 @@ def seed(path: Path, table: str, department: str, agent: str, tickets: int) -> N
             created_at=f"2026-03-02T09:{n % 60:02d}:{n % 59:02d}.{n:06d}Z",
             due_sort=f"2026-03-0{2 + n % 7}T{n % 24:02d}:00:00.{n:06d}Z",
         )
+        copy = keyed(copy)  # the key columns the reads' indexes lead with
         rows.append(tuple(copy[c] for c in columns))
     marks = ", ".join("?" * len(columns))
     with db:
