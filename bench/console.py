@@ -96,7 +96,12 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-console-"))
     path = folder / "bench.sqlite3"
-    settings = Settings(database_url=f"sqlite:///{path}", admin_token=ADMIN, embedded_workers=False)
+    settings = Settings(  # no rate limit: the pages are timed back to back, as one caller
+        database_url=f"sqlite:///{path}",
+        admin_token=ADMIN,
+        embedded_workers=False,
+        rate_per_second=0,
+    )
     migrate(settings)
     services = build_services(settings)
     runner = Runtime(services).projection_runner()
