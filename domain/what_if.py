@@ -114,7 +114,7 @@ def outcome(events: Sequence[Any], terms: SLATerms | None) -> Outcome:
         acts = SETTLING.get(target, ())
         breached = any(isinstance(e, SLABreached) and e.target is target for e in events)
         met = any(isinstance(e, SLAMet) and e.target is target for e in events)
-        settled = next((e for e in events if _settles(e, acts)), None) if acts else None
+        settled = next((e for e in events if _settles(e, acts)), None)
         verdict = Verdict.BREACHED if breached else Verdict.MET if met else Verdict.OPEN
         minutes = (
             None
@@ -133,10 +133,7 @@ def _targets(terms: SLATerms) -> tuple[Target, ...]:
 def _settles(event: Any, acts: tuple[type[TicketEvent], ...]) -> bool:
     if not isinstance(event, acts):
         return False
-    return (
-        not isinstance(event, Ticket.Replied)
-        or not Actor(event.actor_id, event.actor_role).is_customer
-    )
+    return not isinstance(event, Ticket.Replied) or event.actor_role is not Role.CUSTOMER
 
 
 def _commands(events: Iterable[TicketEvent]) -> Iterator[Any]:
