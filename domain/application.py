@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 
 from .assignment import Rotation
 from .attachment_events import AttachmentPlace
+from .erasure_commands import ErasureCommands
 from .errors import InvalidInput, NotFound
 from .lifecycle import Command
 from .mail_commands import MailCommands
@@ -28,7 +29,7 @@ def random_ticket_number() -> str:
     return str(10_000_000 + secrets.randbelow(90_000_000))
 
 
-class HelpDesk(MailCommands, OrganisationCommands):
+class HelpDesk(ErasureCommands, MailCommands, OrganisationCommands):
     name = "HelpDesk"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Ticket: 50}
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from .personal import unchanged
 from .recorded import Recorded, who
 from .ticket_events import TicketEvent
 from .values import Attachment, Origin, Upload
@@ -21,6 +22,11 @@ class AttachmentUploaded(TicketEvent):
     filename: str
     content_type: str
     size: int
+
+    personal = ("filename",)
+    class_version = sealed_from = 2
+    """2: personal fields sealed."""
+    upcast_v1_v2 = staticmethod(unchanged)
 
     def apply(self, aggregate: Any) -> None:
         attachment = Attachment(

@@ -8,7 +8,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from .addresses import mailbox
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
+from .personal import ERASED, unchanged
 from .policy import require_text
 from .recorded import Recorded, ShallowCopied, who
 from .values import Origin, Role
@@ -33,6 +34,7 @@ class Person(ShallowCopied, Aggregate):
     token_ids: list[UUID]
     revoked_token_ids: list[UUID]
     away: bool
+    erased: bool
 
     def __init__(self) -> None:
         """State is set by `Registered.apply`."""
@@ -43,6 +45,11 @@ class Person(ShallowCopied, Aggregate):
         role: Role
         department_ids: list[UUID]
 
+        personal = ("name", "email")
+        class_version = sealed_from = 2
+        """2: personal fields sealed."""
+        upcast_v1_v2 = staticmethod(unchanged)
+
         def apply(self, aggregate: Any) -> None:
             aggregate.name = self.name
             aggregate.email = self.email
@@ -51,6 +58,7 @@ class Person(ShallowCopied, Aggregate):
             aggregate.token_ids = []
             aggregate.revoked_token_ids = []
             aggregate.away = False
+            aggregate.erased = False
 
     class AvailabilityChanged(Recorded):
         """Away agents get no new tickets from the assigner."""
@@ -108,3 +116,19 @@ class Person(ShallowCopied, Aggregate):
 
     def issue_token(self, token_id: UUID, origin: Origin) -> None:
         self.trigger_event(self.TokenIssued, token_id=token_id, **who(origin))
+
+    class Erased(Recorded):
+        """The customer's key is destroyed: their name and address read `[erased]`, and
+        no token of theirs opens anything any more."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name = aggregate.email = ERASED
+            aggregate.revoked_token_ids = list(aggregate.token_ids)
+            aggregate.erased = True
+
+    def erase(self, origin: Origin) -> None:
+        """Only customers are erased; a second erasure records nothing."""
+        if self.role is not Role.CUSTOMER:
+            raise InvalidInput("customer_id", f"{self.id} is not a customer")
+        if not self.erased:
+            self.trigger_event(self.Erased, **who(origin))

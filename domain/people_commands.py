@@ -127,6 +127,8 @@ class PeopleCommands(Routing):
             raise InvalidInput(field, f"unknown {role.value} {person_id}") from None
         if person.role is not role:
             raise InvalidInput(field, f"{person_id} is not a {role.value}")
+        if person.erased:
+            raise InvalidInput(field, f"{role.value} {person_id} was erased")
         return person
 
     def _require_worker_of(self, person_id: UUID, department_id: UUID | None, field: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -26,6 +26,11 @@ COMMON_FIELDS = frozenset(
 
 
 class Recorded(Aggregate.Event):
+    personal: ClassVar[tuple[str, ...]] = ()
+    """Its fields that hold personal data (`domain.personal`)."""
+    sealed_from: ClassVar[int] = 1
+    """The first class version whose personal fields are sealed; older ones are `_plain`."""
+
     actor_id: UUID
     actor_role: Role
     correlation_id: UUID
@@ -37,7 +42,9 @@ class Recorded(Aggregate.Event):
 
     def data(self) -> dict[str, Any]:
         """What this kind of event says, without what every event says."""
-        return {k: v for k, v in vars(self).items() if k not in COMMON_FIELDS}
+        return {
+            k: v for k, v in vars(self).items() if k not in COMMON_FIELDS and not k.startswith("_")
+        }
 
 
 def who(origin: Origin) -> dict[str, Any]:

@@ -14,9 +14,11 @@ from eventsourcing.domain import Aggregate
 from . import attachment_events, sla_events, ticket_sla
 from .attachment_events import no_attachments
 from .attachments import without
+from .personal import unchanged
 from .recorded import ShallowCopied, who
 from .sla import EVERY, RESPONSES, SLAClock, finished
 from .ticket_conversation import TicketConversation
+from .ticket_erasure import TicketErasure, erased
 from .ticket_events import TicketEvent
 from .ticket_handling import TicketHandling
 from .ticket_mail import TicketMail
@@ -45,6 +47,7 @@ class Ticket(
     TicketConversation,
     TicketMail,
     TicketResolution,
+    TicketErasure,
     Aggregate,
 ):
     """One customer request and everything done about it (its resolution commands are
@@ -70,15 +73,16 @@ class Ticket(
     head_hash: str
     collaborator_ids: list[UUID]
     """Other addresses that answered the ticket's mail; they get its later public mail."""
+    erased: bool
     chained: ClassVar[bool] = True
     """Whether its events are chained; only a what-if copy, never saved, goes without."""
 
     def __init__(self) -> None:
         """State is set by `Created.apply`; the annotations above type the snapshots."""
 
-    class_version = 4
+    class_version = 5
     """2: `resolved_by`; 3: `uploads`, the attachments not yet on a message; 4:
-    `collaborator_ids` (older snapshots have none of them)."""
+    `collaborator_ids` (older snapshots have none of them); 5: `erased`."""
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -92,6 +96,10 @@ class Ticket(
     def upcast_v3_v4(state: dict[str, Any]) -> None:
         state["collaborator_ids"] = []
 
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        state["erased"] = False
+
     Event: TypeAlias = TicketEvent
 
     class Created(Event, Aggregate.Created):
@@ -103,6 +111,11 @@ class Ticket(
         customer_id: UUID | None
         department_id: UUID | None
         help_topic_id: UUID | None
+
+        personal = ("subject", "body")
+        class_version = sealed_from = 2
+        """2: personal fields sealed."""
+        upcast_v1_v2 = staticmethod(unchanged)
 
         def apply(self, aggregate: Any) -> None:
             ticket: Ticket = aggregate
@@ -122,6 +135,7 @@ class Ticket(
             ticket.resolved_by = None
             ticket.uploads = ()
             ticket.collaborator_ids = []
+            ticket.erased = False
             ticket.messages = [
                 Message(
                     self.message_id,
@@ -155,10 +169,12 @@ class Ticket(
         body: str
         attachments: tuple[Attachment, ...]
 
-        class_version = 2
-        """2: `attachments`."""
+        personal = ("body", "attachments.filename")
+        class_version = sealed_from = 3
+        """2: `attachments`; 3: personal fields sealed."""
 
         upcast_v1_v2 = staticmethod(no_attachments)
+        upcast_v2_v3 = staticmethod(unchanged)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.REPLY))
@@ -174,10 +190,12 @@ class Ticket(
         body: str
         attachments: tuple[Attachment, ...]
 
-        class_version = 2
-        """2: `attachments`."""
+        personal = ("body", "attachments.filename")
+        class_version = sealed_from = 3
+        """2: `attachments`; 3: personal fields sealed."""
 
         upcast_v1_v2 = staticmethod(no_attachments)
+        upcast_v2_v3 = staticmethod(unchanged)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.messages.append(_message(self, MessageKind.NOTE))
@@ -198,6 +216,11 @@ class Ticket(
     class Resolved(Event):
         resolution: str
 
+        personal = ("resolution",)
+        class_version = sealed_from = 2
+        """2: personal fields sealed."""
+        upcast_v1_v2 = staticmethod(unchanged)
+
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.RESOLVED
             aggregate.resolution = self.resolution
@@ -215,6 +238,11 @@ class Ticket(
     class Reopened(Event):
         reason: str
 
+        personal = ("reason",)
+        class_version = sealed_from = 2
+        """2: personal fields sealed."""
+        upcast_v1_v2 = staticmethod(unchanged)
+
         def apply(self, aggregate: Any) -> None:
             aggregate.status = Status.OPEN
             aggregate.closed_at = None
@@ -229,6 +257,11 @@ class Ticket(
         message_id: str | None
         sender: str
         automated: bool
+
+        personal = ("sender",)
+        class_version = sealed_from = 2
+        """2: personal fields sealed."""
+        upcast_v1_v2 = staticmethod(unchanged)
 
         def apply(self, aggregate: Any) -> None:
             pass
@@ -251,8 +284,20 @@ class Ticket(
         rating: int
         comment: str
 
+        personal = ("comment",)
+        class_version = sealed_from = 2
+        """2: personal fields sealed."""
+        upcast_v1_v2 = staticmethod(unchanged)
+
         def apply(self, aggregate: Any) -> None:
             aggregate.review = Review(self.rating, self.comment, self.timestamp)
+
+    class Erased(Event):
+        """The customer was erased: every personal field of the ticket reads `[erased]`
+        from now on, and nothing personal can be added to it."""
+
+        def apply(self, aggregate: Any) -> None:
+            erased(aggregate)
 
     AttachmentUploaded: TypeAlias = attachment_events.AttachmentUploaded
     SLAStarted: TypeAlias = sla_events.SLAStarted

@@ -30,6 +30,10 @@ class TicketConversation:
     uploads: tuple[Upload, ...]
 
     if TYPE_CHECKING:
+
+        def require_not_erased(self) -> None:
+            """Defined by the erasure commands."""
+
         AttachmentUploaded: ClassVar[type[TicketEvent]]
         Replied: ClassVar[type[TicketEvent]]
         NoteAdded: ClassVar[type[TicketEvent]]
@@ -48,6 +52,7 @@ class TicketConversation:
 
     def upload(self, attachments: Sequence[Attachment], origin: Origin) -> None:
         """Files for the uploader's next reply or note."""
+        self.require_not_erased()
         require_allowed(Command.ATTACH, self.status)
         for a in attachments:
             self._record(
@@ -65,6 +70,7 @@ class TicketConversation:
     ) -> None:
         """A customer's reply also wakes the ticket (awaiting → in progress, resolved →
         open) and then starts the next-response clock; a staff reply answers it."""
+        self.require_not_erased()
         require_allowed(Command.REPLY, self.status)
         require_text("body", body, BODY_MAX)
         attachments = take_uploads(self.uploads, attachment_ids, origin.actor)
@@ -86,6 +92,7 @@ class TicketConversation:
     def add_note(
         self, message_id: UUID, body: str, origin: Origin, attachment_ids: Sequence[UUID] = ()
     ) -> None:
+        self.require_not_erased()
         require_allowed(Command.NOTE, self.status)
         require_text("body", body, BODY_MAX)
         attachments = take_uploads(self.uploads, attachment_ids, origin.actor)

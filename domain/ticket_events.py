@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from . import chain
+from .personal import SEALED, personal_fields, replaced
 from .recorded import Recorded
 
 ADDED_WHEN_EMPTY_OMITTED = frozenset({"attachments"})
@@ -26,9 +27,16 @@ class TicketEvent(Recorded):
         return uuid5(self.originator_id, str(self.originator_version))
 
     def digest(self) -> str:
+        """Over every field, the personal ones by their place only (`domain.personal`),
+        unless the event was stored before they were sealed: the store marks those
+        `_plain`, and their digest covers the text, as it did when they were chained."""
         fields = {
-            k: v for k, v in vars(self).items() if not (k in ADDED_WHEN_EMPTY_OMITTED and not v)
+            k: v
+            for k, v in vars(self).items()
+            if not (k in ADDED_WHEN_EMPTY_OMITTED and not v) and not k.startswith("_")
         }
+        if not vars(self).get("_plain"):
+            fields = replaced(fields, personal_fields(type(self)), SEALED)
         return chain.digest(type(self).__name__, fields)
 
     def mutate(self, aggregate: Any) -> Any:

@@ -21,6 +21,10 @@ class TicketMail:
     collaborator_ids: list[UUID]
 
     if TYPE_CHECKING:
+
+        def require_not_erased(self) -> None:
+            """Defined by the erasure commands."""
+
         MailReceived: ClassVar[type[TicketEvent]]
         CollaboratorAdded: ClassVar[type[TicketEvent]]
         Linked: ClassVar[type[TicketEvent]]
@@ -30,6 +34,7 @@ class TicketMail:
 
     def receive_mail(self, mail: Mail, origin: Origin) -> None:
         """Recorded in every status: automated mail on a closed ticket changes nothing."""
+        self.require_not_erased()
         self._record(
             self.MailReceived,
             origin,

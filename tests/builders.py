@@ -27,6 +27,7 @@ def person(role: Role) -> Actor:
 CUSTOMER = person(Role.CUSTOMER)
 AGENT = person(Role.AGENT)
 SUPERVISOR = person(Role.SUPERVISOR)
+ADMIN = person(Role.ADMIN)
 
 TICKET_ID = UUID("7e7e7e7e-0000-4000-8000-000000000001")
 SALES = UUID("5a1e5000-0000-4000-8000-000000000001")
@@ -173,4 +174,5 @@ def full_story() -> list[Ticket.Event]:
         origin(SYSTEM, later(47)),
     )
     ticket.link(uuid4(), origin(SYSTEM, later(48)))
+    ticket.erase(origin(ADMIN, later(49)))
     return new_events(ticket)

@@ -20,6 +20,11 @@ from eventsourcing.domain import CanSnapshotAggregate
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from domain.personal import personal_fields
+
+from .personal_keys import PersonalKeys
+from .sealing import Reader, each_place, opened_by, sealed
+
 _encoder = msgspec.json.Encoder()
 
 _BASE_STATE = ("_created_on", "_modified_on")
@@ -69,8 +74,13 @@ def _partial_typed_dict(name: str, fields: dict[str, Any]) -> Any:
 class MsgspecMapper(Mapper[UUID]):
     """A mapper that skips the transcoder: msgspec encodes and decodes the whole event.
 
-    The library's compressor and cipher, when configured, still apply to the bytes.
+    Personal fields (`domain.personal`) and snapshots of aggregates with an owner are
+    sealed under the owner's key (`wiring.sealing`) once `keys` is set (the wiring sets
+    it; without it they are stored as they are). The library's compressor and cipher,
+    when configured, still apply to the bytes.
     """
+
+    keys: PersonalKeys | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         state = dict(vars(domain_event))
@@ -79,6 +89,8 @@ class MsgspecMapper(Mapper[UUID]):
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
+        if self.keys is not None:
+            state = sealed(self.keys, domain_event, state, f"{originator_id}/{originator_version}")
         data = _encoder.encode(state)
         if self.compressor:
             data = self.compressor.compress(data)
@@ -99,7 +111,8 @@ class MsgspecMapper(Mapper[UUID]):
                 data = self.cipher.decrypt(data)
             if self.compressor:
                 data = self.compressor.decompress(data)
-            state = _decode(cls, data)
+            place = f"{stored_event.originator_id}/{stored_event.originator_version}"
+            state = _decode(cls, data, opened_by(self.keys), place)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError, KeyError) as e:
             msg = (
                 f"Failed to decode stored event {stored_event.topic} of "
@@ -116,18 +129,29 @@ class MsgspecMapper(Mapper[UUID]):
         return event
 
 
-def _decode(cls: type[Any], data: bytes) -> dict[str, Any]:
+def _decode(cls: type[Any], data: bytes, read: Reader, place: str) -> dict[str, Any]:
     if issubclass(cls, CanSnapshotAggregate):
         envelope = msgspec.json.decode(data, type=_SnapshotEnvelope)
         aggregate_cls = resolve_topic(envelope.topic)
-        state = _decode_shape(envelope.state, _aggregate_state_type(aggregate_cls), aggregate_cls)
+        aggregate_state = read(f"{place}/state", msgspec.json.decode(envelope.state))
+        raw_state = aggregate_state if isinstance(aggregate_state, bytes) else envelope.state
+        state = _decode_shape(raw_state, _aggregate_state_type(aggregate_cls), aggregate_cls)
         version = getattr(aggregate_cls, "class_version", 1)
         if version > 1:
             state["class_version"] = version  # upcast already: the snapshot must not do it again
         return {"timestamp": envelope.timestamp, "topic": envelope.topic, "state": state}
-    if getattr(cls, "class_version", 1) == 1:
-        fields: dict[str, Any] = _event_decoder(cls).decode(data)  # type: ignore[arg-type]
+    paths = personal_fields(cls)
+    if paths:
+        raw: dict[str, Any] = msgspec.json.decode(data)
+        stored = raw.get("class_version", 1)
+        each_place(raw, paths, place, lambda at, value: read(at, value, text=True))
+        fields = _upcast(raw, _event_state_type(cls), cls)  # type: ignore[arg-type]
+        if stored < cls.sealed_from:
+            fields["_plain"] = True
         return fields
+    if getattr(cls, "class_version", 1) == 1:
+        typed: dict[str, Any] = _event_decoder(cls).decode(data)  # type: ignore[arg-type]
+        return typed
     return _decode_shape(data, _event_state_type(cls), cls)  # type: ignore[arg-type]
 
 
@@ -135,10 +159,13 @@ def _decode_shape(data: bytes, shape: Any, owner: type[Any]) -> dict[str, Any]:
     """Decodes straight into the current types, unless the class has changed shape:
     then the stored fields are read untyped, upcast (renamed, retyped, added), and
     only then converted, so no old field is lost before its upcaster sees it."""
-    current = getattr(owner, "class_version", 1)
-    if current == 1:
+    if getattr(owner, "class_version", 1) == 1:
         return dict(msgspec.json.decode(data, type=shape))
-    raw: dict[str, Any] = msgspec.json.decode(data)
+    return _upcast(msgspec.json.decode(data), shape, owner)
+
+
+def _upcast(raw: dict[str, Any], shape: Any, owner: type[Any]) -> dict[str, Any]:
+    current = getattr(owner, "class_version", 1)
     stored = raw.pop("class_version", 1)
     while stored < current:
         getattr(owner, f"upcast_v{stored}_v{stored + 1}")(raw)

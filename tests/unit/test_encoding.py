@@ -30,6 +30,7 @@ from domain.people import Person
 from domain.ticket import Ticket
 from domain.values import Effect, Message, MessageKind, Priority, Review, Role, Status
 from tests.builders import (
+    ADMIN,
     AGENT,
     CUSTOMER,
     PLAN,
@@ -89,8 +90,11 @@ def _people_and_indexes() -> list[Any]:
     agent.issue_token(token_id, by)
     agent.set_away(True, by)
     agent.revoke_token(token_id, by)
+    customer = Person.register(CUSTOMER.id, "Cy", "cy@example.com", Role.CUSTOMER, [], by)
+    customer.erase(origin(ADMIN))
     return [
         *agent.collect_events(),
+        *customer.collect_events(),
         *TicketNumber.claim("10000001", TICKET_ID, by).collect_events(),
         *AttachmentPlace.place(uuid4(), TICKET_ID, by).collect_events(),
         *EmailAddress.claim("ada@example.com", AGENT.id, by).collect_events(),

@@ -1,0 +1,44 @@
+"""Erasing a customer: their own stream and each of their tickets record `Erased`.
+
+The personal data itself becomes unreadable when the store destroys the customer's key
+(`wiring/erasure.py`); these commands make every process's state read `[erased]` too and
+refuse new personal text. Each is idempotent, so an interrupted erasure is finished by
+asking again.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from .errors import Forbidden, NotFound
+from .people import Person
+from .people_commands import PeopleCommands
+from .pipeline import Intent, Outcome
+from .ticket import Ticket
+from .values import Role
+
+
+class ErasureCommands(PeopleCommands):
+    def erase_person(self, customer_id: UUID, intent: Intent) -> Outcome:
+        _require_admin(intent)
+        return self.change(
+            intent,
+            lambda: self._get(Person, customer_id),
+            lambda person: person.erase(intent.origin),
+        )
+
+    def erase_ticket(self, ticket_id: UUID, intent: Intent) -> Outcome:
+        _require_admin(intent)
+
+        def load() -> Ticket:
+            ticket = self._get(Ticket, ticket_id)
+            if not isinstance(ticket, Ticket):
+                raise NotFound(f"no ticket {ticket_id}")
+            return ticket
+
+        return self.change(intent, load, lambda ticket: ticket.erase(intent.origin))
+
+
+def _require_admin(intent: Intent) -> None:
+    if intent.origin.actor.role is not Role.ADMIN:
+        raise Forbidden("only admins erase customers")
