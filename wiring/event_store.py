@@ -10,13 +10,30 @@ import psycopg
 from domain.application import HelpDesk
 
 from .config import Settings, sqlite_path
+from .personal_keys import PersonalKeys, PostgresKeys, SqliteKeys
 
 
-def open_helpdesk(settings: Settings, **overrides: Any) -> HelpDesk:
+class SealingHelpDesk(HelpDesk):
+    """The application whose mapper seals personal data under the customers' keys
+    (`wiring.sealing`), which it closes with the store."""
+
+    name = HelpDesk.name
+
+    def __init__(self, keys: PersonalKeys, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keys = keys
+        self.mapper.keys = keys  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        super().close()
+        self.keys.close()
+
+
+def open_helpdesk(settings: Settings, **overrides: Any) -> SealingHelpDesk:
     """The application on the configured store, with table creation off:
     `migrate` creates the tables once, before any server or worker starts."""
     env = settings.store_env() | {"CREATE_TABLE": "no"}
-    return HelpDesk(env=env, **overrides)
+    return SealingHelpDesk(open_keys(settings), env=env, **overrides)
 
 
 def create_event_tables(settings: Settings) -> None:
@@ -36,3 +53,13 @@ def postgres_conninfo(settings: Settings) -> str:
         password=env["POSTGRES_PASSWORD"] or None,
         connect_timeout=env["POSTGRES_CONNECT_TIMEOUT"],
     )
+
+
+def open_keys(settings: Settings) -> PersonalKeys:
+    """The customers' keys: their own SQLite file beside the log's, or a table of the
+    PostgreSQL database."""
+    if settings.is_sqlite:
+        path = sqlite_path(settings.database_url)
+        name = f"{path.stem}.keys{path.suffix or '.sqlite3'}"
+        return PersonalKeys(SqliteKeys(path.with_name(name)))
+    return PersonalKeys(PostgresKeys(postgres_conninfo(settings)))

@@ -15,7 +15,7 @@ from workers import acknowledgements, mail_store, mail_thread, outbox
 
 from . import blobs
 from .config import Settings
-from .event_store import create_event_tables, postgres_conninfo
+from .event_store import create_event_tables, open_keys, postgres_conninfo
 from .views import PROJECTIONS, open_views
 
 _MIGRATION_LOCK = 7_305_001
@@ -25,6 +25,11 @@ def migrate(settings: Settings) -> None:
     with _serialised(settings):
         create_event_tables(settings)
         blobs.install(settings)
+        keys = open_keys(settings)
+        try:
+            keys.install()
+        finally:
+            keys.close()
         views = open_views(settings)
         try:
             views.setup()

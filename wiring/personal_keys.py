@@ -20,10 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
-from psycopg_pool import ConnectionPool
-
-from .config import Settings, sqlite_path
-from .event_store import postgres_conninfo
+import psycopg
 
 KEY_BYTES = 32
 TTL_SECONDS = 2.0
@@ -139,16 +136,20 @@ class SqliteKeys:
         self.path = path
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
-            self._all.append(conn)
+            with self._lock:
+                self._all.append(conn)
         return conn
 
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -164,48 +165,46 @@ class SqliteKeys:
         self.run("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        for conn in self._all:
-            conn.close()
-        self._all.clear()
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
         self._local = threading.local()
 
 
 class PostgresKeys:
+    """One connection per thread (like the SQLite file's); each statement commits."""
+
     def __init__(self, conninfo: str) -> None:
-        self._pool = ConnectionPool(conninfo, min_size=0, max_size=4, open=True)
+        self.conninfo = conninfo
+        self._local = threading.local()
+        self._all: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = psycopg.connect(self.conninfo, autocommit=True)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
 
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._pool.connection() as conn:
-            cursor = conn.execute(statement.replace("?", "%s"), params)
-            return list(cursor.fetchall()) if cursor.description else []
+        cursor = self._connection().execute(statement.replace("?", "%s"), params)
+        return list(cursor.fetchall()) if cursor.description else []
 
     def install(self) -> None:
-        with self._pool.connection() as conn:
-            for statement in _TABLES:
-                conn.execute(statement.format(blob="BYTEA"))
+        for statement in _TABLES:
+            self.run(statement.format(blob="BYTEA"))
 
     def scrub(self) -> None:
         """PostgreSQL keeps a dead row's bytes until its page is vacuumed."""
-        with self._pool.connection() as conn:
-            conn.autocommit = True
-            conn.execute("VACUUM customer_keys")
+        self.run("VACUUM customer_keys")
 
     def close(self) -> None:
-        self._pool.close()
-
-
-def open_keys(settings: Settings) -> PersonalKeys:
-    if settings.is_sqlite:
-        path = sqlite_path(settings.database_url)
-        return PersonalKeys(
-            SqliteKeys(path.with_name(f"{path.stem}.keys{path.suffix or '.sqlite3'}"))
-        )
-    return PersonalKeys(PostgresKeys(postgres_conninfo(settings)))
-
-
-def install(settings: Settings) -> None:
-    keys = open_keys(settings)
-    try:
-        keys.install()
-    finally:
-        keys.close()
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -3,6 +3,7 @@ the tampering that a ticket's hash chain must reveal."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -67,6 +68,20 @@ class Store:
         state = self.state(version)
         assert old.encode() in state, state
         self.write_state(version, state.replace(old.encode(), new.encode()))
+
+    def edit_sealed(self, version: int, field: str) -> None:
+        """Alters a sealed personal field's ciphertext, as an attacker without its key
+        must (a plausible text cannot be written without it)."""
+        state = json.loads(self.state(version))
+        sealed = state[field]["c"]
+        state[field]["c"] = ("B" if sealed[0] == "A" else "A") + sealed[1:]
+        self.write_state(version, json.dumps(state).encode())
+
+    def set_field(self, version: int, field: str, value: Any) -> None:
+        """Writes another JSON value into a field, leaving the event valid JSON."""
+        state = json.loads(self.state(version))
+        state[field] = value
+        self.write_state(version, json.dumps(state).encode())
 
     def delete(self, version: int) -> None:
         self._run("DELETE FROM {table} WHERE originator_version = ? AND originator_id = ?", version)

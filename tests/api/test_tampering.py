@@ -88,7 +88,12 @@ def audit_verify(settings: Settings, *ticket_ids: str) -> subprocess.CompletedPr
 
 
 def edit_a_middle_reply(store: Store) -> int:
-    store.replace_text(2, "Which browser?", "Send me your password.")
+    store.edit_sealed(2, "body")
+    return 2  # its sealed text no longer opens under its key
+
+
+def edit_who_wrote_a_middle_reply(store: Store) -> int:
+    store.replace_text(2, '"actor_role":"agent"', '"actor_role":"supervisor"')
     return 3  # the edited event still follows its predecessor; its successor no longer does
 
 
@@ -108,13 +113,14 @@ def garble_a_stored_state(store: Store) -> int:
 
 
 def edit_the_newest_event(store: Store) -> int:
-    store.replace_text(4, "Try a private window.", "Send me your password.")
+    store.edit_sealed(4, "body")
     return 4
 
 
 Tampering = Callable[[Store], int]
 TAMPERINGS = [
     pytest.param(edit_a_middle_reply, id="edited-middle-reply"),
+    pytest.param(edit_who_wrote_a_middle_reply, id="edited-middle-author"),
     pytest.param(delete_a_middle_event, id="deleted-middle-event"),
     pytest.param(swap_two_events, id="swapped-events"),
     pytest.param(garble_a_stored_state, id="undecodable-state"),

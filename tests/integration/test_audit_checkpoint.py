@@ -87,7 +87,7 @@ def test_an_edited_newest_ticket_event_is_caught(world: World, settings: Setting
     signed = world.take()
     surgery = store(settings, world.ticket)
     newest = surgery.versions()[-1]
-    surgery.replace_text(newest, "Which browser?", "Which printer?")
+    surgery.edit_sealed(newest, "body")
     report = world.verify(signed)
     assert not report.ok
     assert report.problems == (f"stream {world.ticket}: an event up to version {newest} changed",)
