@@ -5,7 +5,6 @@ read in the new shape with their digests intact, and the one filename encoder fo
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import re
 from typing import Any

@@ -23,7 +23,9 @@ FIELDS = [
     for name in vars(event)
     if name not in personal_fields(type(event))
 ]
-TEXTS = [(event, name) for event in STORY for name in personal_fields(type(event)) if "." not in name]
+TEXTS = [
+    (event, name) for event in STORY for name in personal_fields(type(event)) if "." not in name
+]
 
 
 def _different(value: Any) -> Any:
