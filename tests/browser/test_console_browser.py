@@ -133,6 +133,25 @@ def test_the_walkthrough_in_two_browsers_by_keyboard(browser: Any, live: Live, s
     assert auditor.locator(".timeline > li").count() >= 10
     auditor.screenshot(path=shots / "auditor-timeline.png", full_page=True)
 
+    supervisor = signed_in(browser, live, tokens["supervisor"])
+    plot = report_plot(supervisor)
+    assert plot.get_attribute("role") == "img"
+    assert "Tickets per day" in (supervisor.locator("svg.plot title").first.text_content() or "")
+    assert supervisor.locator("svg.plot polyline").count() == 2
+    assert supervisor.locator("svg.plot rect.bar").count() >= 1
+    supervisor.screenshot(path=shots / "supervisor-report.png", full_page=True)
+
+
+def report_plot(page: Any) -> Any:
+    """The report page's plot, reloaded until the reports projection has the day."""
+    for _ in range(100):
+        page.goto("/console/reports")
+        plot = page.locator("svg.plot")
+        if plot.count():
+            return plot
+        page.wait_for_timeout(100)
+    raise AssertionError("the report never showed its plot")
+
 
 def test_hostile_text_is_inert_and_forms_without_csrf_are_refused(
     browser: Any, live: Live, shots: Path
