@@ -61,11 +61,13 @@ def signed_in(browser: Any, live: Live, token: str, **options: Any) -> Any:
     return page
 
 
-def open_ticket(page: Any, subject: str, body: str) -> str:
+def open_ticket(page: Any, subject: str, body: str, files: list[Any] | None = None) -> str:
     page.get_by_role("link", name="New ticket").first.click()
     page.get_by_label("Help topic").select_option(label="IT Support")
     page.get_by_label("Subject").fill(subject)
     page.get_by_label("What happened?").fill(body)
+    if files:
+        page.get_by_label("Attach files").set_input_files(files)
     page.get_by_role("button", name="Open ticket").click()
     page.wait_for_url(re.compile(r"/console/tickets/[0-9a-f-]{36}"))
     return str(page.url.split("?")[0])
@@ -85,7 +87,13 @@ def queue_row(page: Any, subject: str) -> Any:
 def test_the_walkthrough_in_two_browsers_by_keyboard(browser: Any, live: Live, shots: Path) -> None:
     tokens = organise(live)
     customer = signed_in(browser, live, tokens["customer"])
-    ticket_url = open_ticket(customer, "Online Banking Outage", "I cannot log in since 9:00.")
+    error = {"name": "error.txt", "mimeType": "text/plain", "buffer": b"HTTP 503 at login"}
+    ticket_url = open_ticket(
+        customer, "Online Banking Outage", "I cannot log in since 9:00.", [error]
+    )
+    with customer.expect_download() as download:
+        customer.get_by_role("link", name="error.txt").click()
+    assert download.value.path().read_bytes() == b"HTTP 503 at login"
     customer.screenshot(path=shots / "customer-ticket.png", full_page=True)
 
     agent = signed_in(browser, live, tokens["agent"])

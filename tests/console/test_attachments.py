@@ -57,6 +57,31 @@ def test_a_reply_carries_its_files_and_the_customer_downloads_them(org: Organisa
     assert [len(m["attachments"]) for m in ticket["messages"]][-1] == 2
 
 
+def test_a_new_ticket_carries_its_files_once(org: Organisation) -> None:
+    customer, agent = org.people["customer"], org.people["agent"]
+    customer.sign_in()
+    form = customer.get("/console/tickets/new")
+    assert 'enctype="multipart/form-data"' in form.text
+    assert '<input type="file" id="new-files" name="files" multiple>' in form.text
+    fields = {"subject": "Printer", "body": "It jams.", "help_topic_id": org.topic_id}
+    files = [("jam.txt", b"paper jam\n", "text/plain")]
+    sent = customer.attach("/console/tickets", files, once=once(form), **fields)
+    assert sent.status_code == 303, sent.text
+    again = customer.attach("/console/tickets", files, once=once(form), **fields)
+    assert again.headers["location"].split("?")[0] == sent.headers["location"].split("?")[0]
+    shown = customer.follow(sent).text
+    assert "It jams." in shown
+    assert "jam.txt" in shown
+    (link,) = _links(shown)
+    assert customer.get(link).content == b"paper jam\n"
+    ticket_id = str(sent.headers["location"]).split("/")[3].split("?")[0]
+    agent.sign_in()
+    assert agent.get(link).content == b"paper jam\n"
+    ticket = api(agent.client, agent.token, f"/v1/tickets/{ticket_id}")
+    assert ticket["messages"][0]["body"] == "It jams."
+    assert [len(m["attachments"]) for m in ticket["messages"]] == [0, 1]
+
+
 def test_a_notes_file_is_never_the_customers(org: Organisation) -> None:
     customer, agent = org.people["customer"], org.people["agent"]
     customer.sign_in()
