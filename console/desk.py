@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import QueryParameter
 
 from domain.errors import InvalidInput
@@ -23,6 +24,7 @@ from wiring.blobs import TooLarge
 from wiring.services import Services
 from wiring.uploads import Body, Received, close, receive
 
+from .render import size
 from .sessions import SESSION_COOKIE, FailedSignIns, Session, SessionKeys, same_token
 
 Form = Mapping[str, str]
@@ -81,9 +83,18 @@ async def provide_form(
     """A form's fields, once its CSRF token proves it came from this session's pages:
     without it, or with another, the answer is 403 and nothing is recorded. A multipart
     form's files are spooled (not stored) on the way, into `request.state.files`, which
-    `close_files` removes once the answer is sent."""
+    `close_files` removes once the answer is sent. A body over the request limit is refused
+    saying the limit."""
     fields: dict[str, Any] = {}
-    await _files(request, console, fields)
+    try:
+        await _files(request, console, fields)
+    except RequestEntityTooLarge:
+        most = request.route_handler.resolve_request_max_body_size() or 0
+        raise HTTPException(
+            status_code=413,
+            detail=f"a form and its files may be at most {size(most)} together;"
+            " nothing was recorded",
+        ) from None
     if not same_token(session.csrf, _single(fields.get("csrf"))):
         raise PermissionDeniedException("the form's CSRF token is missing or wrong")
     form = {k: _single(v) or "" for k, v in fields.items() if k != "csrf"}

@@ -161,3 +161,31 @@ def test_a_file_over_the_limit_refuses_the_whole_form(small: TestClient[Any]) ->
     ticket = api(small, customer.token, f"/v1/tickets/{ticket_id}")
     assert len(ticket["messages"]) == 1
     assert "Both files" not in customer.get(page).text
+
+
+def test_files_over_the_request_limit_get_a_readable_page_and_keep_the_session(
+    org: Organisation,
+) -> None:
+    customer = org.people["customer"]
+    customer.sign_in()
+    ticket_id = open_ticket(customer, org.topic_id, "Photos", "Two big photos.")
+    page = f"/console/tickets/{ticket_id}"
+    form = customer.get(page)
+    files = [("a.jpg", b"a" * 600_000, "image/jpeg"), ("b.jpg", b"b" * 600_000, "image/jpeg")]
+    refused = customer.attach(f"{page}/reply", files, body="Both photos", once=once(form))
+    assert refused.status_code == 413
+    assert "Too large" in refused.text
+    assert "a form and its files may be at most 1 MB together; nothing was recorded" in (
+        refused.text
+    )
+    assert "Sign out" in refused.text
+    assert f'href="{page}"' in refused.text
+    assert customer.get(page).status_code == 200
+    assert "Both photos" not in customer.get(page).text
+    ticket = api(customer.client, customer.token, f"/v1/tickets/{ticket_id}")
+    assert len(ticket["messages"]) == 1
+    new = customer.get("/console/tickets/new")
+    fields = {"subject": "Unseen", "body": "Never opened.", "help_topic_id": org.topic_id}
+    refused = customer.attach("/console/tickets", files, once=once(new), **fields)
+    assert refused.status_code == 413
+    assert "Unseen" not in customer.get("/console/tickets").text
