@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
+import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -21,6 +22,7 @@ from domain.errors import InvalidInput
 from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Origin, Role
 from wiring.blobs import TooLarge
+from wiring.revoked_sessions import RevokedSessions
 from wiring.services import Services
 from wiring.uploads import Body, Received, close, receive
 
@@ -60,13 +62,19 @@ FormDep = NamedDependency[Form]
 
 def console_of(services: Services) -> Console:
     settings = services.settings
-    keys = SessionKeys(settings.console_secret, settings.console_session_minutes, services.clock)
+    keys = SessionKeys(
+        settings.console_secret,
+        settings.console_session_minutes,
+        services.clock,
+        RevokedSessions(services.views),
+    )
     return Console(services, keys, FailedSignIns(services.clock))
 
 
 async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) -> Session:
     """The signed-in person, or a detour through the sign-in page."""
-    session = console.keys.read(request.cookies.get(SESSION_COOKIE))
+    value = request.cookies.get(SESSION_COOKIE)
+    session = await anyio.to_thread.run_sync(lambda: console.keys.read(value))
     if session is None:
         typed = None
         if request.method == "POST":
