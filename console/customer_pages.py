@@ -76,7 +76,11 @@ async def my_tickets(
 
 
 @get("/console/tickets/new", include_in_schema=False)
-async def new_ticket(console: ConsoleDep, session: SessionDep) -> Response[str]:
+async def new_ticket(
+    request: Request[Any, Any, Any], console: ConsoleDep, session: SessionDep
+) -> Response[str]:
+    """The form, saying its limits: files per message, bytes per file, and the request's
+    bytes in all (the form is posted under the same limit as this page)."""
     need(session, {Role.CUSTOMER})
     topics = await in_thread(lambda: items(console.services, Kind.HELP_TOPIC))
     return page(
@@ -86,6 +90,7 @@ async def new_ticket(console: ConsoleDep, session: SessionDep) -> Response[str]:
         once=new_key(),
         most_files=FILES_PER_UPLOAD,
         max_bytes=console.services.settings.attachment_max_bytes,
+        max_total=request.route_handler.resolve_request_max_body_size(),
     )
 
 

@@ -188,6 +188,28 @@ def test_hostile_text_is_inert_and_forms_without_csrf_are_refused(
     assert "forged" not in agent.inner_text("main")
 
 
+def test_files_over_the_request_limit_get_the_consoles_page(
+    browser: Any, live: Live, shots: Path
+) -> None:
+    tokens = organise(live)
+    customer = signed_in(browser, live, tokens["customer"])
+    ticket_url = open_ticket(customer, "Scans", "Two big scans follow.")
+    big = [
+        {"name": f"scan-{n}.pdf", "mimeType": "application/pdf", "buffer": b"%" * 600_000}
+        for n in (1, 2)
+    ]
+    customer.get_by_label("Attach files").set_input_files(big)
+    customer.get_by_role("textbox", name="Reply").fill("Both scans")
+    customer.get_by_role("button", name="Send reply").click()
+    customer.wait_for_load_state()
+    assert "at most 1 MB together; nothing was recorded" in customer.inner_text("main")
+    assert customer.get_by_role("button", name="Sign out").count() == 1
+    customer.screenshot(path=shots / "too-large.png", full_page=True)
+    customer.get_by_role("link", name="Back").click()
+    assert customer.url == ticket_url
+    assert "Both scans" not in customer.inner_text("main")
+
+
 def test_every_control_is_labelled_and_fits_a_phone(browser: Any, live: Live, shots: Path) -> None:
     tokens = organise(live)
     customer = signed_in(browser, live, tokens["customer"], viewport=PHONE)
