@@ -225,3 +225,7 @@ def test_every_control_is_labelled_and_fits_a_phone(browser: Any, live: Live, sh
         assert unnamed == [], tree
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert 'textbox "Reply to the customer"' in agent.locator("body").aria_snapshot()
+    supervisor = signed_in(browser, live, tokens["supervisor"], viewport=PHONE)
+    report_plot(supervisor)
+    assert supervisor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    supervisor.screenshot(path=shots / "phone-report.png", full_page=True)
