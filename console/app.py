@@ -36,6 +36,7 @@ from . import (
 )
 from .desk import SignInNeeded, close_files, console_of, provide_form, provide_session
 from .render import STATIC, page
+from .sessions import SESSION_COOKIE, Session
 from .ticket_pages import ticket_page
 
 OPEN_PATHS = ("^/console", "^/$")
@@ -61,6 +62,11 @@ def console_router(services: Services) -> Router:
 
     def signing_in(request: Request[Any, Any, Any], error: SignInNeeded) -> Response[Any]:
         return signin.sign_in_redirect(console, request, error)
+
+    def too_large(request: Request[Any, Any, Any], error: HTTPException) -> Response[str]:
+        """Still signed in: the page says the limit, with the way back to the form."""
+        session = console.keys.read(request.cookies.get(SESSION_COOKIE))
+        return _error_page(request, 413, _TITLES[413], error.detail, session)
 
     return Router(
         "/",
@@ -95,6 +101,7 @@ def console_router(services: Services) -> Router:
         after_response=close_files,
         exception_handlers={
             SignInNeeded: signing_in,
+            413: too_large,
             DomainError: _domain_error,
             HTTPException: _http_error,
             Exception: _unexpected,
@@ -128,7 +135,11 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[s
 
 
 def _error_page(
-    request: Request[Any, Any, Any], status: int, title: str, detail: str
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    detail: str,
+    session: Session | None = None,
 ) -> Response[str]:
     """The refusal said plainly, the way back, and what was typed (to copy it again)."""
     parts = request.url.path.split("/")
@@ -139,7 +150,7 @@ def _error_page(
         title=title,
         detail=detail,
         back=back or "/console/",
-        session=None,
+        session=session,
     )
 
 

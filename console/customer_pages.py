@@ -1,7 +1,10 @@
-"""Customers' pages: their tickets, and the form that opens one under a help topic."""
+"""Customers' pages: their tickets, and the form that opens one under a help topic, with
+files if they like (as the API takes them: the ticket opened, the files uploaded to it, then
+sent with a reply of the customer's, each step under the form's one-time key)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from uuid import UUID
 
@@ -9,10 +12,12 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from domain.errors import InvalidInput
+from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Role, Status
 from projections.directory.handlers import Kind
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import TicketSearch, search
+from wiring.uploads import FILES_PER_UPLOAD, Received, fingerprint
 
 from .desk import (
     Choice,
@@ -31,8 +36,12 @@ from .desk import (
 from .directory import items
 from .reading import caught_up, in_thread, remember
 from .render import page
+from .ticket_forms import uploaded
 
 PAGE = 50
+FILES_OF_THE_FIRST_MESSAGE = "(the files sent with the first message)"
+"""The body of the reply that carries a new ticket's files: the API opens a ticket without
+files and takes them on a message of its own, as mail does."""
 
 
 @get("/console/tickets", include_in_schema=False)
@@ -67,10 +76,22 @@ async def my_tickets(
 
 
 @get("/console/tickets/new", include_in_schema=False)
-async def new_ticket(console: ConsoleDep, session: SessionDep) -> Response[str]:
+async def new_ticket(
+    request: Request[Any, Any, Any], console: ConsoleDep, session: SessionDep
+) -> Response[str]:
+    """The form, saying its limits: files per message, bytes per file, and the request's
+    bytes in all (the form is posted under the same limit as this page)."""
     need(session, {Role.CUSTOMER})
     topics = await in_thread(lambda: items(console.services, Kind.HELP_TOPIC))
-    return page("new_ticket.html", session=session, topics=topics, once=new_key())
+    return page(
+        "new_ticket.html",
+        session=session,
+        topics=topics,
+        once=new_key(),
+        most_files=FILES_PER_UPLOAD,
+        max_bytes=console.services.settings.attachment_max_bytes,
+        max_total=request.route_handler.resolve_request_max_body_size(),
+    )
 
 
 @post("/console/tickets", include_in_schema=False)
@@ -97,9 +118,32 @@ async def open_ticket(
             intent=command_intent,
         )
     )
+    files: list[Received] = request.state.files
+    if files:
+        outcome = await in_thread(
+            lambda: _send_files(console, session, outcome.aggregate_id, files, command_intent)
+        )
     position = written(console, outcome)
     response = Redirect(
         f"/console/tickets/{outcome.aggregate_id}?min_position={position}", status_code=303
     )
     remember(response, request, position)
     return response
+
+
+def _send_files(
+    console: ConsoleDep,
+    session: SessionDep,
+    ticket_id: UUID,
+    files: list[Received],
+    opening: Intent,
+) -> Outcome:
+    """The files uploaded to the new ticket and sent with the customer's reply; a resent
+    form replays both, as it replays the opening."""
+    key = opening.idempotency
+    digest = hashlib.sha256(fingerprint(files)).hexdigest()
+    reply_intent = Intent(opening.origin, None, key and Idempotency(f"{key.key}:reply", digest))
+    attachment_ids = uploaded(console, session, ticket_id, files, opening)
+    return console.services.helpdesk.reply(
+        ticket_id, FILES_OF_THE_FIRST_MESSAGE, reply_intent, attachment_ids
+    )

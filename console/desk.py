@@ -10,19 +10,23 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
+import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import QueryParameter
 
 from domain.errors import InvalidInput
 from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Origin, Role
 from wiring.blobs import TooLarge
+from wiring.revoked_sessions import RevokedSessions
 from wiring.services import Services
 from wiring.uploads import Body, Received, close, receive
 
+from .render import size
 from .sessions import SESSION_COOKIE, FailedSignIns, Session, SessionKeys, same_token
 
 Form = Mapping[str, str]
@@ -58,13 +62,19 @@ FormDep = NamedDependency[Form]
 
 def console_of(services: Services) -> Console:
     settings = services.settings
-    keys = SessionKeys(settings.console_secret, settings.console_session_minutes, services.clock)
+    keys = SessionKeys(
+        settings.console_secret,
+        settings.console_session_minutes,
+        services.clock,
+        RevokedSessions(services.views),
+    )
     return Console(services, keys, FailedSignIns(services.clock))
 
 
 async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) -> Session:
     """The signed-in person, or a detour through the sign-in page."""
-    session = console.keys.read(request.cookies.get(SESSION_COOKIE))
+    value = request.cookies.get(SESSION_COOKIE)
+    session = await anyio.to_thread.run_sync(lambda: console.keys.read(value))
     if session is None:
         typed = None
         if request.method == "POST":
@@ -81,9 +91,18 @@ async def provide_form(
     """A form's fields, once its CSRF token proves it came from this session's pages:
     without it, or with another, the answer is 403 and nothing is recorded. A multipart
     form's files are spooled (not stored) on the way, into `request.state.files`, which
-    `close_files` removes once the answer is sent."""
+    `close_files` removes once the answer is sent. A body over the request limit is refused
+    saying the limit."""
     fields: dict[str, Any] = {}
-    await _files(request, console, fields)
+    try:
+        await _files(request, console, fields)
+    except RequestEntityTooLarge:
+        most = request.route_handler.resolve_request_max_body_size() or 0
+        raise HTTPException(
+            status_code=413,
+            detail=f"a form and its files may be at most {size(most)} together;"
+            " nothing was recorded",
+        ) from None
     if not same_token(session.csrf, _single(fields.get("csrf"))):
         raise PermissionDeniedException("the form's CSRF token is missing or wrong")
     form = {k: _single(v) or "" for k, v in fields.items() if k != "csrf"}

@@ -82,6 +82,15 @@ def minutes(value: int | float | None) -> str:
     return f"{sign}{hours}h {rest:02d}m" if hours else f"{sign}{rest}m"
 
 
+def size(value: int) -> str:
+    """A number of bytes as people say it (binary units, as the limits are set)."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if value >= scale:
+            shown = value / scale
+            return f"{shown:.0f} {unit}" if shown == int(shown) else f"{shown:.1f} {unit}"
+    return f"{value} bytes"
+
+
 def label(value: object) -> str:
     """An enumeration's value as words: `in_progress` → `in progress`."""
     return str(getattr(value, "value", value) or "-").replace("_", " ")
@@ -100,7 +109,14 @@ ENVIRONMENT = Environment(
     lstrip_blocks=True,
 )
 ENVIRONMENT.filters.update(
-    text=text, flat=flat, when=when, stamp=stamp, minutes=minutes, label=label, choices=choices
+    text=text,
+    flat=flat,
+    when=when,
+    stamp=stamp,
+    minutes=minutes,
+    size=size,
+    label=label,
+    choices=choices,
 )
 
 

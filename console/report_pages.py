@@ -1,5 +1,6 @@
-"""Supervisors' and analysts' daily report: a table per day and department (or agent),
-with a bar of the tickets created beside each row."""
+"""Supervisors' and analysts' daily report: the plot the CLI draws (summed over the
+departments, whichever grouping the table shows) above a table per day and department (or
+agent)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .desk import (
 from .directory import Names, departments
 from .reading import in_thread
 from .render import page
+from .report_plot import days_of, plot_svg
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 14
@@ -45,19 +47,21 @@ async def daily_report(
     if (end - start).days > MAX_DAYS:
         raise InvalidInput("to", f"a report spans at most {MAX_DAYS} days")
     rows = await in_thread(lambda: daily(services.views, start, end, group_by))
+    plotted = rows
+    if group_by is not ReportGroup.DEPARTMENT:
+        plotted = await in_thread(lambda: daily(services.views, start, end, ReportGroup.DEPARTMENT))
     names: dict[str, str] = {}
     if group_by is ReportGroup.DEPARTMENT:
         names = await in_thread(lambda: departments(services))
     else:
         lookup = Names(services)
         names = await in_thread(lambda: lookup.people(r["group_id"] for r in rows))
-    widest = max((int(r["created"] or 0) for r in rows), default=0) or 1
     return page(
         "report.html",
         session=session,
         rows=rows,
         names=names,
-        widest=widest,
+        plot=plot_svg(days_of(plotted), start.isoformat(), end.isoformat()) if plotted else None,
         start=start.isoformat(),
         end=end.isoformat(),
         group_by=group_by.value,

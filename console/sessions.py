@@ -3,9 +3,10 @@ ends, and the CSRF token that belongs to it.
 
 The cookie holds no token and nothing secret: its signature (HMAC-SHA256 under the
 console's key) makes it unforgeable, its end time makes it expire, and signing out revokes
-its nonce in this process. The CSRF token is derived from the session's nonce under the
-same key, so a form is accepted only from a page rendered for that very session. Before
-sign-in the sign-in form is protected the same way by a short-lived cookie of its own.
+its nonce in the store (`wiring.revoked_sessions`), for every process serving the console.
+The CSRF token is derived from the session's nonce under the same key, so a form is
+accepted only from a page rendered for that very session. Before sign-in the sign-in form
+is protected the same way by a short-lived cookie of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.values import Actor, Role
+from wiring.revoked_sessions import RevokedSessions
 
 SESSION_COOKIE = "ticketing_session"
 SIGN_IN_COOKIE = "ticketing_sign_in"
@@ -36,11 +38,17 @@ class Session:
 class SessionKeys:
     """Issues and reads session cookies and CSRF tokens under one key."""
 
-    def __init__(self, secret: str | None, minutes: float, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        secret: str | None,
+        minutes: float,
+        clock: Callable[[], datetime],
+        revoked: RevokedSessions,
+    ) -> None:
         self._key = hashlib.sha256((secret or secrets.token_urlsafe(32)).encode("utf-8")).digest()
         self.lifetime = timedelta(minutes=minutes)
         self._clock = clock
-        self._revoked: dict[str, datetime] = {}
+        self._revoked = revoked
 
     def issue(self, actor: Actor) -> tuple[str, Session]:
         """A new session for `actor`: the cookie's value and the session it stands for."""
@@ -52,7 +60,7 @@ class SessionKeys:
 
     def read(self, value: str | None) -> Session | None:
         """The session a cookie stands for, or None when it is absent, forged, malformed,
-        revoked or over."""
+        revoked or over (the store is asked last, only about a cookie otherwise good)."""
         if not value or value.count(".") != 1:
             return None
         encoded, mac = value.split(".")
@@ -65,15 +73,13 @@ class SessionKeys:
             return None
         if not hmac.compare_digest(mac, self._mac("session", payload)):
             return None
-        if ends <= self._clock() or nonce in self._revoked:
+        if ends <= self._clock() or self._revoked.revoked(nonce):
             return None
         return Session(actor, ends, nonce, self._mac("csrf", nonce))
 
     def revoke(self, session: Session) -> None:
         """Signing out: the cookie is refused from now on, even if someone kept a copy."""
-        now = self._clock()
-        self._revoked = {n: e for n, e in self._revoked.items() if e > now}
-        self._revoked[session.nonce] = session.ends
+        self._revoked.revoke(session.nonce, session.ends, self._clock())
 
     def sign_in_pair(self) -> tuple[str, str]:
         """A sign-in form's cookie value and the CSRF token its form carries."""

@@ -115,7 +115,7 @@ async def sign_in(request: Request[Any, Any, Any], console: ConsoleDep) -> Respo
 
 @post("/console/sign-out", include_in_schema=False)
 async def sign_out(console: ConsoleDep, session: SessionDep, form: FormDep) -> Response[Any]:
-    console.keys.revoke(session)
+    await anyio.to_thread.run_sync(lambda: console.keys.revoke(session))
     response = Redirect("/console/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/console")
     return response

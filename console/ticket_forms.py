@@ -135,7 +135,7 @@ async def ticket_command(
                 ticket_id,
                 body,
                 command_intent,
-                _uploaded(console, session, ticket_id, files, command_intent),
+                uploaded(console, session, ticket_id, files, command_intent),
             )
         )
     else:
@@ -149,7 +149,7 @@ async def ticket_command(
     return response
 
 
-def _uploaded(
+def uploaded(
     console: ConsoleDep,
     session: SessionDep,
     ticket_id: UUID,

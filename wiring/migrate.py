@@ -13,7 +13,7 @@ import psycopg
 
 from workers import acknowledgements, mail_store, mail_thread, outbox
 
-from . import blobs
+from . import blobs, revoked_sessions
 from .config import Settings
 from .event_store import create_event_tables, open_keys, postgres_conninfo
 from .views import PROJECTIONS, open_views
@@ -38,6 +38,7 @@ def migrate(settings: Settings) -> None:
                 mail_thread.install(c)
                 acknowledgements.install(c)
                 mail_store.install(c)
+                revoked_sessions.install(c)
             for projection in PROJECTIONS:
                 if views.live(projection.name) is None:
                     views.install(projection)

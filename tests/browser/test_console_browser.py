@@ -61,11 +61,13 @@ def signed_in(browser: Any, live: Live, token: str, **options: Any) -> Any:
     return page
 
 
-def open_ticket(page: Any, subject: str, body: str) -> str:
+def open_ticket(page: Any, subject: str, body: str, files: list[Any] | None = None) -> str:
     page.get_by_role("link", name="New ticket").first.click()
     page.get_by_label("Help topic").select_option(label="IT Support")
     page.get_by_label("Subject").fill(subject)
     page.get_by_label("What happened?").fill(body)
+    if files:
+        page.get_by_label("Attach files").set_input_files(files)
     page.get_by_role("button", name="Open ticket").click()
     page.wait_for_url(re.compile(r"/console/tickets/[0-9a-f-]{36}"))
     return str(page.url.split("?")[0])
@@ -85,7 +87,13 @@ def queue_row(page: Any, subject: str) -> Any:
 def test_the_walkthrough_in_two_browsers_by_keyboard(browser: Any, live: Live, shots: Path) -> None:
     tokens = organise(live)
     customer = signed_in(browser, live, tokens["customer"])
-    ticket_url = open_ticket(customer, "Online Banking Outage", "I cannot log in since 9:00.")
+    error = {"name": "error.txt", "mimeType": "text/plain", "buffer": b"HTTP 503 at login"}
+    ticket_url = open_ticket(
+        customer, "Online Banking Outage", "I cannot log in since 9:00.", [error]
+    )
+    with customer.expect_download() as download:
+        customer.get_by_role("link", name="error.txt").click()
+    assert download.value.path().read_bytes() == b"HTTP 503 at login"
     customer.screenshot(path=shots / "customer-ticket.png", full_page=True)
 
     agent = signed_in(browser, live, tokens["agent"])
@@ -133,6 +141,25 @@ def test_the_walkthrough_in_two_browsers_by_keyboard(browser: Any, live: Live, s
     assert auditor.locator(".timeline > li").count() >= 10
     auditor.screenshot(path=shots / "auditor-timeline.png", full_page=True)
 
+    supervisor = signed_in(browser, live, tokens["supervisor"])
+    plot = report_plot(supervisor)
+    assert plot.get_attribute("role") == "img"
+    assert "Tickets per day" in (supervisor.locator("svg.plot title").first.text_content() or "")
+    assert supervisor.locator("svg.plot polyline").count() == 2
+    assert supervisor.locator("svg.plot rect.bar").count() >= 1
+    supervisor.screenshot(path=shots / "supervisor-report.png", full_page=True)
+
+
+def report_plot(page: Any) -> Any:
+    """The report page's plot, reloaded until the reports projection has the day."""
+    for _ in range(100):
+        page.goto("/console/reports")
+        plot = page.locator("svg.plot")
+        if plot.count():
+            return plot
+        page.wait_for_timeout(100)
+    raise AssertionError("the report never showed its plot")
+
 
 def test_hostile_text_is_inert_and_forms_without_csrf_are_refused(
     browser: Any, live: Live, shots: Path
@@ -161,6 +188,28 @@ def test_hostile_text_is_inert_and_forms_without_csrf_are_refused(
     assert "forged" not in agent.inner_text("main")
 
 
+def test_files_over_the_request_limit_get_the_consoles_page(
+    browser: Any, live: Live, shots: Path
+) -> None:
+    tokens = organise(live)
+    customer = signed_in(browser, live, tokens["customer"])
+    ticket_url = open_ticket(customer, "Scans", "Two big scans follow.")
+    big = [
+        {"name": f"scan-{n}.pdf", "mimeType": "application/pdf", "buffer": b"%" * 600_000}
+        for n in (1, 2)
+    ]
+    customer.get_by_label("Attach files").set_input_files(big)
+    customer.get_by_role("textbox", name="Reply").fill("Both scans")
+    customer.get_by_role("button", name="Send reply").click()
+    customer.wait_for_load_state()
+    assert "at most 1 MB together; nothing was recorded" in customer.inner_text("main")
+    assert customer.get_by_role("button", name="Sign out").count() == 1
+    customer.screenshot(path=shots / "too-large.png", full_page=True)
+    customer.get_by_role("link", name="Back").click()
+    assert customer.url == ticket_url
+    assert "Both scans" not in customer.inner_text("main")
+
+
 def test_every_control_is_labelled_and_fits_a_phone(browser: Any, live: Live, shots: Path) -> None:
     tokens = organise(live)
     customer = signed_in(browser, live, tokens["customer"], viewport=PHONE)
@@ -176,3 +225,7 @@ def test_every_control_is_labelled_and_fits_a_phone(browser: Any, live: Live, sh
         assert unnamed == [], tree
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert 'textbox "Reply to the customer"' in agent.locator("body").aria_snapshot()
+    supervisor = signed_in(browser, live, tokens["supervisor"], viewport=PHONE)
+    report_plot(supervisor)
+    assert supervisor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    supervisor.screenshot(path=shots / "phone-report.png", full_page=True)

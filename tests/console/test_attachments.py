@@ -57,6 +57,32 @@ def test_a_reply_carries_its_files_and_the_customer_downloads_them(org: Organisa
     assert [len(m["attachments"]) for m in ticket["messages"]][-1] == 2
 
 
+def test_a_new_ticket_carries_its_files_once(org: Organisation) -> None:
+    customer, agent = org.people["customer"], org.people["agent"]
+    customer.sign_in()
+    form = customer.get("/console/tickets/new")
+    assert 'enctype="multipart/form-data"' in form.text
+    assert 'id="new-files" name="files" multiple' in form.text
+    assert "Up to 20 files, 1 MB in all with the form." in form.text
+    fields = {"subject": "Printer", "body": "It jams.", "help_topic_id": org.topic_id}
+    files = [("jam.txt", b"paper jam\n", "text/plain")]
+    sent = customer.attach("/console/tickets", files, once=once(form), **fields)
+    assert sent.status_code == 303, sent.text
+    again = customer.attach("/console/tickets", files, once=once(form), **fields)
+    assert again.headers["location"].split("?")[0] == sent.headers["location"].split("?")[0]
+    shown = customer.follow(sent).text
+    assert "It jams." in shown
+    assert "jam.txt" in shown
+    (link,) = _links(shown)
+    assert customer.get(link).content == b"paper jam\n"
+    ticket_id = str(sent.headers["location"]).split("/")[3].split("?")[0]
+    agent.sign_in()
+    assert agent.get(link).content == b"paper jam\n"
+    ticket = api(agent.client, agent.token, f"/v1/tickets/{ticket_id}")
+    assert ticket["messages"][0]["body"] == "It jams."
+    assert [len(m["attachments"]) for m in ticket["messages"]] == [0, 1]
+
+
 def test_a_notes_file_is_never_the_customers(org: Organisation) -> None:
     customer, agent = org.people["customer"], org.people["agent"]
     customer.sign_in()
@@ -136,3 +162,31 @@ def test_a_file_over_the_limit_refuses_the_whole_form(small: TestClient[Any]) ->
     ticket = api(small, customer.token, f"/v1/tickets/{ticket_id}")
     assert len(ticket["messages"]) == 1
     assert "Both files" not in customer.get(page).text
+
+
+def test_files_over_the_request_limit_get_a_readable_page_and_keep_the_session(
+    org: Organisation,
+) -> None:
+    customer = org.people["customer"]
+    customer.sign_in()
+    ticket_id = open_ticket(customer, org.topic_id, "Photos", "Two big photos.")
+    page = f"/console/tickets/{ticket_id}"
+    form = customer.get(page)
+    files = [("a.jpg", b"a" * 600_000, "image/jpeg"), ("b.jpg", b"b" * 600_000, "image/jpeg")]
+    refused = customer.attach(f"{page}/reply", files, body="Both photos", once=once(form))
+    assert refused.status_code == 413
+    assert "Too large" in refused.text
+    assert "a form and its files may be at most 1 MB together; nothing was recorded" in (
+        refused.text
+    )
+    assert "Sign out" in refused.text
+    assert f'href="{page}"' in refused.text
+    assert customer.get(page).status_code == 200
+    assert "Both photos" not in customer.get(page).text
+    ticket = api(customer.client, customer.token, f"/v1/tickets/{ticket_id}")
+    assert len(ticket["messages"]) == 1
+    new = customer.get("/console/tickets/new")
+    fields = {"subject": "Unseen", "body": "Never opened.", "help_topic_id": org.topic_id}
+    refused = customer.attach("/console/tickets", files, once=once(new), **fields)
+    assert refused.status_code == 413
+    assert "Unseen" not in customer.get("/console/tickets").text

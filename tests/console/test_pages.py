@@ -141,6 +141,12 @@ def test_supervisors_and_analysts_read_the_daily_report(org: Organisation) -> No
         report = person.get("/console/reports?from=2026-03-01&to=2026-03-02&group_by=department")
         assert report.status_code == 200
         assert "IT Support" in report.text
+        assert '<svg class="plot"' in report.text
+        assert "Tickets per day, 2026-03-01 to 2026-03-02 (UTC)" in report.text
+        assert 'class="series series-created"' in report.text
+    per_agent = analyst.get("/console/reports?from=2026-03-01&to=2026-03-02&group_by=agent")
+    assert per_agent.status_code == 200
+    assert 'class="series series-created"' in per_agent.text
     assert analyst.get("/console/reports?from=2026-03-05&to=2026-03-01").status_code == 400
 
 
