@@ -9,13 +9,15 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.values import Actor, Role
+from wiring.erasure import erase_customer
 
 from .auth import allow
 from .deps import IntentDep, ServicesDep
+from .intent import answer_headers
 from .openapi import CREATE, WAITS, problems
 from .params import Cursor, Limit, MinPosition
 from .people import listing, one, register
-from .people_schemas import PersonList, PersonView, RegisterCustomer
+from .people_schemas import ErasureView, PersonList, PersonView, RegisterCustomer
 
 CUSTOMERS = frozenset({Role.CUSTOMER})
 
@@ -31,6 +33,23 @@ class CustomerController(Controller):
     ) -> Response[PersonView]:
         """Registers a customer and returns their token, shown this once."""
         return register(services, intent, data, Role.CUSTOMER, [])
+
+    @post(
+        "/{person_id:uuid}/erase",
+        operation_id="eraseCustomer",
+        responses=problems(400, 404),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def erase(
+        self, services: ServicesDep, intent: IntentDep, person_id: FromPath[UUID]
+    ) -> Response[ErasureView]:
+        """Erases the customer for good (crypto-shredding): their name, address, message
+        bodies and attachments read `[erased]` everywhere, while the history's shape, the
+        SLA figures, reports and `verify` stay as they were. Idempotent."""
+        erased = erase_customer(services, person_id, intent)
+        view = ErasureView(person_id, True, erased.tickets, erased.recorded)
+        return Response(view, headers=answer_headers(services, erased.outcome))
 
     @get("/", operation_id="listCustomers", responses=problems(*WAITS))
     async def list_customers(

@@ -42,6 +42,16 @@ class PersonView(msgspec.Struct):
     token: str | None = None
 
 
+class ErasureView(msgspec.Struct):
+    """An erased customer: `tickets` of theirs read `[erased]`; `recorded` is how many
+    `Erased` events this call recorded (0 when they were erased already)."""
+
+    customer_id: UUID
+    erased: bool
+    tickets: int
+    recorded: int
+
+
 class PersonList(msgspec.Struct):
     items: list[PersonView]
     next_cursor: str | None = None

@@ -70,6 +70,9 @@ class BlobStore(Protocol):
     def chunks(self, sha256: str) -> Iterator[bytes]:
         """The bytes stored under the digest; KeyError when there are none."""
 
+    def forget(self, sha256: str) -> None:
+        """Deletes the bytes (an erasure's), if there are any."""
+
 
 class DirectoryBlobs:
     """`<dir>/ab/abcdef...`: written to a temporary file in the same directory and renamed
@@ -96,6 +99,10 @@ class DirectoryBlobs:
         if not path.is_file():
             raise KeyError(sha256)
         return _read(path)
+
+    def forget(self, sha256: str) -> None:
+        with contextlib.suppress(FileNotFoundError, KeyError):
+            self._path(sha256).unlink()
 
     def _path(self, sha256: str) -> Path:
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
@@ -129,6 +136,12 @@ class PostgresBlobs:
                 " ON CONFLICT (sha256) DO NOTHING",
                 (spool.sha256, spool.size, data),
             )
+
+    def forget(self, sha256: str) -> None:
+        """The row, and (by a vacuum) the dead row's bytes in the table's pages."""
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            conn.execute("DELETE FROM attachment_blobs WHERE sha256 = %s", (sha256,))
+            conn.execute("VACUUM attachment_blobs")
 
     def chunks(self, sha256: str) -> Iterator[bytes]:
         with psycopg.connect(self.conninfo) as conn:

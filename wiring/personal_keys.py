@@ -33,7 +33,16 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS key_owners ("
     " aggregate_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS key_owners_by_customer ON key_owners (customer_id)",
+    "CREATE TABLE IF NOT EXISTS owned_bytes ("
+    " customer_id TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " PRIMARY KEY (customer_id, kind, sha256))",
+    "CREATE INDEX IF NOT EXISTS owned_bytes_by_digest ON owned_bytes (sha256, customer_id)",
 )
+ATTACHMENT = "attachment"
+MAIL = "mail"
+"""The kinds of bytes kept outside the log under their digest: attachments' in the blob
+store, raw inbound mail in the mail store; `owned_bytes` says whose they are, so that an
+erasure finds them without reading the log and keeps bytes another customer holds too."""
 
 
 class PersonalKeys:
@@ -100,6 +109,30 @@ class PersonalKeys:
             (str(customer_id), at),
         )
         self._keys[customer_id] = (None, 0.0)
+
+    def hold(self, customer_id: UUID, kind: str, sha256: str) -> None:
+        self._sql.run(
+            "INSERT INTO owned_bytes (customer_id, kind, sha256) VALUES (?, ?, ?)"
+            " ON CONFLICT (customer_id, kind, sha256) DO NOTHING",
+            (str(customer_id), kind, sha256),
+        )
+
+    def held_by(self, customer_id: UUID) -> dict[str, list[str]]:
+        rows = self._sql.run(
+            "SELECT kind, sha256 FROM owned_bytes WHERE customer_id = ? ORDER BY kind, sha256",
+            (str(customer_id),),
+        )
+        held: dict[str, list[str]] = {ATTACHMENT: [], MAIL: []}
+        for kind, sha256 in rows:
+            held.setdefault(kind, []).append(sha256)
+        return held
+
+    def held_by_others(self, sha256: str, customer_id: UUID) -> bool:
+        rows = self._sql.run(
+            "SELECT 1 FROM owned_bytes WHERE sha256 = ? AND customer_id <> ? LIMIT 1",
+            (sha256, str(customer_id)),
+        )
+        return bool(rows)
 
     def aggregates_of(self, customer_id: UUID) -> list[UUID]:
         rows = self._sql.run(

@@ -19,11 +19,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import CanSnapshotAggregate
 
+from domain.attachment_events import AttachmentUploaded
 from domain.people import Person
 from domain.personal import ERASED, personal_fields
 from domain.ticket import Ticket
 
-from .personal_keys import PersonalKeys
+from .personal_keys import ATTACHMENT, MAIL, PersonalKeys
 
 _encoder = msgspec.json.Encoder()
 
@@ -105,12 +106,19 @@ def sealed(keys: PersonalKeys, event: Any, state: dict[str, Any], place: str) ->
     if owner_id is None:
         return state
     key = keys.sealing_key(owner_id)
+    kind = _HELD.get(type(event))
+    if kind is not None:
+        keys.hold(owner_id, kind, event.sha256)
     if snapshot:
         inner = _encoder.encode(state["state"])
         return {**state, "state": seal(key, owner_id, f"{place}/state", inner)}
     builtins: dict[str, Any] = msgspec.to_builtins(state)
     each_place(builtins, paths, place, lambda at, value: seal(key, owner_id, at, value.encode()))
     return builtins
+
+
+_HELD = {AttachmentUploaded: ATTACHMENT, Ticket.MailReceived: MAIL}
+"""Events naming bytes kept outside the log by their digest (`personal_keys.ATTACHMENT`)."""
 
 
 def _owner(keys: PersonalKeys, event: Any) -> UUID | None:

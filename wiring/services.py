@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
-from domain.application import HelpDesk
 from domain.sla import SLATerms
 from projections.audit.queries import digest_at
 from projections.view_store import ViewStore
@@ -22,7 +21,7 @@ from readside.what_if import WhatIf, what_if_sla
 from .authentication import Authenticator
 from .blobs import BlobStore, open_blobs
 from .config import Settings
-from .event_store import open_helpdesk
+from .event_store import SealingHelpDesk, open_helpdesk
 from .views import PROJECTIONS, open_views
 
 
@@ -35,7 +34,7 @@ class Services:
     """What the API and the workers use; it starts nothing (see `runtime.Runtime`)."""
 
     settings: Settings
-    helpdesk: HelpDesk
+    helpdesk: SealingHelpDesk
     views: ViewStore
     clock: Callable[[], datetime] = utc_now
     log: EventLog = field(init=False)

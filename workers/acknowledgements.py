@@ -34,3 +34,8 @@ def note(c: SqlSession, addresses: Iterable[str], now: datetime) -> None:
         " ON CONFLICT (address) DO UPDATE SET at = excluded.at",
         [(a.lower(), rfc3339(now)) for a in dict.fromkeys(addresses)],
     )
+
+
+def forget(c: SqlSession, address: str) -> None:
+    """An erased customer's address is not kept even as a mark."""
+    c.execute("DELETE FROM mail_acknowledged WHERE address = ?", (address.lower(),))

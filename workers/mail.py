@@ -73,6 +73,8 @@ def compose(
 ) -> list[Mail]:
     """The event's mail, threaded after what the ticket's log has mailed before and the
     `earlier` mail of the batch in hand (not yet in the thread's table)."""
+    if helpdesk.ticket(event.originator_id, NOTIFIER).erased:
+        return []  # its customer is erased: no mail carries what nobody may read
     ticket = helpdesk.ticket(event.originator_id, NOTIFIER, event.originator_version)
     notice = _notice(ticket, views, position, event)
     if notice is None:
@@ -86,6 +88,8 @@ def compose(
         try:
             person = helpdesk.person(person_id)
         except NotFound:
+            continue
+        if person.erased:
             continue
         customer = person.role is Role.CUSTOMER
         thread = _thread(views, ticket.id, person.email, position, earlier, received)

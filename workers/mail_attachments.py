@@ -62,6 +62,17 @@ def add(c: SqlSession, mails: Sequence[Mail]) -> None:
     )
 
 
+def erase(c: SqlSession, ticket_ids: Sequence[str]) -> None:
+    """The files listed on erased tickets' mail (their names are the customer's)."""
+    if ticket_ids:
+        marks = ", ".join("?" for _ in ticket_ids)
+        c.execute(
+            "DELETE FROM mail_outbox_attachments WHERE message_id IN"  # noqa: S608
+            f" (SELECT message_id FROM mail_outbox WHERE ticket_id IN ({marks}))",
+            tuple(ticket_ids),
+        )
+
+
 def loaded(views: ViewStore, mails: list[Mail]) -> list[Mail]:
     """The mails with the attachments kept for them."""
     ids = [m.message_id for m in mails]

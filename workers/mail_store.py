@@ -13,11 +13,17 @@ stores as the blob it is given.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
+from email.parser import BytesHeaderParser
+from email.utils import parseaddr
 from enum import StrEnum
 from typing import Any
 
+from domain.addresses import mailbox
+from domain.errors import InvalidInput
 from domain.timefmt import rfc3339
 from projections.pages import decode_cursor, encode_cursor, split_page
 from projections.sql_session import SqlSession
@@ -143,6 +149,34 @@ def raw_of(views: ViewStore, sha: str, state: InboundState | None = None) -> byt
     if row is None or (state is not None and row[1] != str(state)):
         return None
     return bytes(row[0])
+
+
+def forget(c: SqlSession, shas: Sequence[str], address: str) -> None:
+    """An erased customer's raw mail: the messages their tickets were made of, and any
+    quarantined one from their address. The row stays, empty, so that the same message
+    delivered again is still known as a duplicate rather than taken in anew."""
+    quarantined = c.execute(
+        "SELECT sha256, raw FROM mail_inbound WHERE state = 'quarantined'"
+    ).fetchall()
+    key = _key(address)
+    sent_by_them = [str(sha) for sha, raw in quarantined if _sender_key(bytes(raw)) == key]
+    c.executemany(
+        "UPDATE mail_inbound SET raw = ?, reason = ? WHERE sha256 = ?",
+        [(b"", "its sender was erased", sha) for sha in dict.fromkeys([*shas, *sent_by_them])],
+    )
+
+
+def _sender_key(raw: bytes) -> str | None:
+    sender = BytesHeaderParser(policy=policy.default).parsebytes(raw).get("From", "")
+    _, address = parseaddr(str(sender))
+    return _key(address)
+
+
+def _key(address: str) -> str | None:
+    try:
+        return mailbox(address).key
+    except InvalidInput:
+        return None
 
 
 def states(views: ViewStore) -> dict[str, str]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from domain.personal import ERASED
 from domain.timefmt import rfc3339
 from projections.pages import decode_cursor, encode_cursor, split_page
 from projections.sql_session import SqlSession
@@ -61,6 +62,9 @@ _INDEXES = (
     # the admin's listing, by state and unfiltered
     "CREATE INDEX IF NOT EXISTS mail_outbox_state ON mail_outbox (state, position, message_id)",
     "CREATE INDEX IF NOT EXISTS mail_outbox_order ON mail_outbox (position, message_id)",
+    # an erasure's: a ticket's mail, and what went to an address
+    "CREATE INDEX IF NOT EXISTS mail_outbox_ticket ON mail_outbox (ticket_id)",
+    "CREATE INDEX IF NOT EXISTS mail_outbox_recipient ON mail_outbox (recipient)",
 )
 _FAILURE_MAX = 1000
 LISTED = (
@@ -130,6 +134,21 @@ def add(
             for position, reason in not_composed
         ],
     )
+
+
+def erase(c: SqlSession, ticket_ids: Sequence[str], address: str) -> None:
+    """An erased customer's mail keeps its place in the outbox (what was sent when),
+    but none of its text, and what was still pending never goes."""
+    marks = ", ".join("?" for _ in ticket_ids) or "NULL"
+    c.execute(
+        f"UPDATE mail_outbox SET recipient = ?, recipient_name = '', subject = ?,"  # noqa: S608
+        " text_body = ?, html_body = ?, in_reply_to = NULL, refs = '', failure ="
+        " CASE WHEN state = 'pending' THEN ? ELSE failure END, state ="
+        f" CASE WHEN state = 'pending' THEN 'failed' ELSE state END"
+        f" WHERE ticket_id IN ({marks}) OR recipient = ?",
+        (ERASED, ERASED, ERASED, ERASED, "its customer was erased", *ticket_ids, address),
+    )
+    mail_attachments.erase(c, ticket_ids)
 
 
 def due(views: ViewStore, now: datetime, limit: int = 50) -> list[tuple[Mail, int]]:

@@ -1,0 +1,76 @@
+"""Erasing a customer (crypto-shredding): destroy the key, record `Erased`, purge copies.
+
+The order makes an interrupted erasure safe to repeat: the key goes first (from then on
+every personal field of theirs reads `[erased]`, in this process at once and in the others
+within `personal_keys.TTL_SECONDS`), then each of their tickets and their own stream
+record `Erased` (so read models and caches drop what they had seen), then the copies kept
+outside the log are purged: the outbox's rendered mail, the raw inbound mail, attachment
+bytes no one else holds, snapshots, acknowledgement marks. Asking again finds nothing
+left to do and records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.errors import NotFound
+from domain.pipeline import Intent, Outcome
+from domain.values import Role
+from workers import acknowledgements, mail_store, outbox
+
+from .personal_keys import ATTACHMENT, MAIL
+from .services import Services
+from .snapshots import forget_snapshots
+
+
+@dataclass(frozen=True)
+class Erasure:
+    customer_id: UUID
+    tickets: int
+    """How many tickets of theirs read `[erased]` now."""
+    recorded: int
+    """How many `Erased` events this call recorded (0 when it was erased already)."""
+    outcome: Outcome
+    """The customer's own `Erased`, recorded last: its position covers the others."""
+
+
+def erase_customer(services: Services, customer_id: UUID, intent: Intent) -> Erasure:
+    helpdesk, keys = services.helpdesk, services.helpdesk.keys
+    intent = Intent(intent.origin)  # erasing is idempotent itself, command by command
+    person = helpdesk.person(customer_id)
+    if person.role is not Role.CUSTOMER:
+        raise NotFound(f"no customer {customer_id}")
+    address = person.email
+    keys.destroy(customer_id)
+    outcomes: list[Outcome] = []
+    tickets = [a for a in keys.aggregates_of(customer_id) if a != customer_id]
+    erased = []
+    for ticket_id in tickets:
+        try:
+            outcomes.append(helpdesk.erase_ticket(ticket_id, intent))
+        except NotFound:
+            continue  # its first event was sealed but never stored
+        erased.append(ticket_id)
+    last = helpdesk.erase_person(customer_id, intent)
+    _purge(services, customer_id, erased, address)
+    recorded = sum(1 for o in (*outcomes, last) if o.position is not None)
+    return Erasure(customer_id, len(erased), recorded, last)
+
+
+def _purge(services: Services, customer_id: UUID, tickets: list[UUID], address: str) -> None:
+    keys = services.helpdesk.keys
+    held = keys.held_by(customer_id)
+    with services.views.write() as c:
+        outbox.erase(c, [str(t) for t in tickets], address)
+        acknowledgements.forget(c, address)
+        mail_store.forget(c, held[MAIL], address)
+    for sha256 in held[ATTACHMENT]:
+        if not keys.held_by_others(sha256, customer_id):
+            services.blobs.forget(sha256)
+    snapshots = services.helpdesk.snapshots
+    if snapshots is not None:
+        table = snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+        forget_snapshots(services.settings, table, [customer_id, *tickets])
+    keys.scrub()
+    services.views.scrub()
