@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from .errors import Forbidden, NotFound
 from .people import Person
 from .people_commands import PeopleCommands
@@ -20,12 +22,21 @@ from .values import Role
 
 class ErasureCommands(PeopleCommands):
     def erase_person(self, customer_id: UUID, intent: Intent) -> Outcome:
+        """Also releases their address, in the same transaction, so that mail from it
+        later makes a new customer rather than a ticket nobody can read."""
         _require_admin(intent)
-        return self.change(
-            intent,
-            lambda: self._get(Person, customer_id),
-            lambda person: person.erase(intent.origin),
-        )
+
+        def erase(person: Person) -> list[Aggregate]:
+            if person.erased:
+                return []
+            claim = self.claim_of(person.email)
+            person.erase(intent.origin)
+            if claim is None or claim.person_id != person.id:
+                return []
+            claim.release(intent.origin)
+            return [claim]
+
+        return self.change(intent, lambda: self._get(Person, customer_id), erase)
 
     def erase_ticket(self, ticket_id: UUID, intent: Intent) -> Outcome:
         _require_admin(intent)

@@ -56,6 +56,7 @@ class EmailAddress(Aggregate):
     """
 
     person_id: UUID
+    released: bool
 
     def __init__(self) -> None:
         """State is set by `Claimed.apply`."""
@@ -69,6 +70,20 @@ class EmailAddress(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.person_id = self.person_id
+            aggregate.released = False
+
+    class Released(Recorded):
+        """Its person was erased: the address is free for whoever writes from it next."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.released = True
+
+    class Reclaimed(Recorded):
+        person_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.person_id = self.person_id
+            aggregate.released = False
 
     @classmethod
     def claim(cls, email: str, person_id: UUID, origin: Origin) -> EmailAddress:
@@ -76,6 +91,13 @@ class EmailAddress(Aggregate):
             cls.Claimed, id=cls.id_for(email), person_id=person_id, **who(origin)
         )
         return index
+
+    def release(self, origin: Origin) -> None:
+        if not self.released:
+            self.trigger_event(self.Released, **who(origin))
+
+    def reclaim(self, person_id: UUID, origin: Origin) -> None:
+        self.trigger_event(self.Reclaimed, person_id=person_id, **who(origin))
 
 
 class DepartmentAddress(Aggregate):

@@ -36,9 +36,10 @@ class MailCommands(PeopleCommands):
     def customer_for(self, name: str, address: str, intent: Intent) -> tuple[UUID, Role]:
         """The person who owns the address, registered as a customer when unknown; with
         their role, so that the caller can refuse mail from staff addresses."""
-        try:
-            person_id = self._get(EmailAddress, EmailAddress.id_for(address)).person_id
-        except NotFound:
+        claim = self.claim_of(address)
+        if claim is not None and not claim.released:
+            person_id = claim.person_id
+        else:
             try:
                 issued = self.register_person(
                     name=name or address,

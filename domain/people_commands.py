@@ -43,11 +43,15 @@ class PeopleCommands(Routing):
         token, token_id = new_token(), uuid4()
 
         def decide() -> Decision:
-            if self.exists(EmailAddress.id_for(address)):
+            claim = self.claim_of(address)
+            if claim is not None and not claim.released:
                 raise Duplicate(f"{address} is registered already")
             person = Person.register(uuid4(), name, address, role, department_ids, intent.origin)
             person.issue_token(token_id, intent.origin)
-            claim = EmailAddress.claim(address, person.id, intent.origin)
+            if claim is None:
+                claim = EmailAddress.claim(address, person.id, intent.origin)
+            else:
+                claim.reclaim(person.id, intent.origin)
             credential = Credential.issue(
                 hash_token(token), person.id, token_id, role, intent.origin
             )
@@ -91,6 +95,13 @@ class PeopleCommands(Routing):
             lambda: self._get(Person, person_id),
             lambda person: person.revoke_token(token_id, intent.origin),
         )
+
+    def claim_of(self, address: str) -> EmailAddress | None:
+        """The address's claim, held or released (an erased person's)."""
+        try:
+            return self._get(EmailAddress, EmailAddress.id_for(address))
+        except NotFound:
+            return None
 
     def person(self, person_id: UUID, version: int | None = None) -> Person:
         """A person now, or as they were at `version` (what a replayed answer shows)."""

@@ -209,3 +209,13 @@ def test_a_ticket_for_an_erased_customer_is_refused(
         "/v1/tickets", {"subject": "Again", "body": "Hello.", "customer_id": zebulon.id}
     )
     problem(answer, 400, "customer_id")
+
+
+def test_an_erased_customers_address_is_free_for_a_new_customer(
+    admin: Caller, zebulon: Caller, worked: str
+) -> None:
+    problem(admin.post("/v1/customers", {"name": "Again", "email": EMAIL}), 409)
+    erase(admin, zebulon)
+    newcomer = register(admin, "/v1/customers", name="Zeb Again", email=EMAIL)
+    assert newcomer.id != zebulon.id
+    assert ok(newcomer.get("/v1/tickets"))["items"] == []

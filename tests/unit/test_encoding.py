@@ -97,12 +97,19 @@ def _people_and_indexes() -> list[Any]:
         *customer.collect_events(),
         *TicketNumber.claim("10000001", TICKET_ID, by).collect_events(),
         *AttachmentPlace.place(uuid4(), TICKET_ID, by).collect_events(),
-        *EmailAddress.claim("ada@example.com", AGENT.id, by).collect_events(),
+        *_released_and_reclaimed(by),
         *Credential.issue("ab" * 32, AGENT.id, uuid4(), Role.AGENT, by).collect_events(),
         *IdempotencyRecord.remember(
             uuid4(), "f" * 64, Effect.CREATED, TICKET_ID, 1, origin(CUSTOMER)
         ).collect_events(),
     ]
+
+
+def _released_and_reclaimed(by: Any) -> list[Any]:
+    claim = EmailAddress.claim("ada@example.com", AGENT.id, by)
+    claim.release(by)
+    claim.reclaim(uuid4(), by)
+    return list(claim.collect_events())
 
 
 SAMPLES: list[Any] = [*full_story(), *_people_and_indexes(), *_organisation()]
