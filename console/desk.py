@@ -18,7 +18,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import QueryParameter
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
 from domain.pipeline import Idempotency, Intent, Outcome
 from domain.values import Origin, Role
 from wiring.blobs import TooLarge
@@ -74,7 +74,7 @@ def console_of(services: Services) -> Console:
 async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) -> Session:
     """The signed-in person, or a detour through the sign-in page."""
     value = request.cookies.get(SESSION_COOKIE)
-    session = await anyio.to_thread.run_sync(lambda: console.keys.read(value))
+    session = await anyio.to_thread.run_sync(lambda: _admitted(console, console.keys.read(value)))
     if session is None:
         typed = None
         if request.method == "POST":
@@ -83,6 +83,17 @@ async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) 
         raise SignInNeeded(request.url.path, typed)
     request.scope["user"] = session.actor
     return session
+
+
+def _admitted(console: Console, session: Session | None) -> Session | None:
+    """A session ends with its person's erasure, whatever its cookie says."""
+    if session is None:
+        return None
+    try:
+        erased = console.services.helpdesk.person(session.actor.id).erased
+    except NotFound:
+        return session  # the admin token's holder is nobody's record
+    return None if erased else session
 
 
 async def provide_form(

@@ -16,7 +16,7 @@ from wiring.config import Settings
 from wiring.migrate import migrate
 from wiring.services import build_services
 
-from ..conftest import FakeClock
+from ..conftest import ADMIN_TOKEN, FakeClock
 from .desk import Person, organise
 
 SECRET = "one console secret for every process"
@@ -65,3 +65,19 @@ def test_a_revocation_is_purged_once_its_session_would_have_ended(
     customer.sign_in()
     assert customer.post("/console/sign-out").status_code == 303
     assert _revoked_rows(one) == 1
+
+
+def test_an_erased_customers_session_ends_with_the_erasure(
+    two: tuple[TestClient[Any], TestClient[Any]],
+) -> None:
+    one, _ = two
+    customer = organise(one).people["customer"]
+    customer.sign_in()
+    assert customer.get("/console/tickets").status_code == 200
+    erased = one.post(
+        f"/v1/customers/{customer.id}/erase", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
+    assert erased.status_code == 200, erased.text
+    refused = customer.get("/console/tickets")
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/console/sign-in")
