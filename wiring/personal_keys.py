@@ -54,11 +54,21 @@ class PersonalKeys:
         self._keys: dict[UUID, tuple[bytes | None, float]] = {}
 
     def own(self, aggregate_id: UUID, customer_id: UUID) -> None:
-        """Records whose key seals the aggregate (at its first event)."""
-        self._sql.run(
-            "INSERT INTO key_owners (aggregate_id, customer_id) VALUES (?, ?)"
-            " ON CONFLICT (aggregate_id) DO NOTHING",
-            (str(aggregate_id), str(customer_id)),
+        """Records whose key seals the aggregate (at its first event), and makes that key
+        unless it exists (or was destroyed), in one transaction: one commit per aggregate."""
+        self._sql.run_all(
+            [
+                (
+                    "INSERT INTO key_owners (aggregate_id, customer_id) VALUES (?, ?)"
+                    " ON CONFLICT (aggregate_id) DO NOTHING",
+                    (str(aggregate_id), str(customer_id)),
+                ),
+                (
+                    "INSERT INTO customer_keys (customer_id, key) VALUES (?, ?)"
+                    " ON CONFLICT (customer_id) DO NOTHING",
+                    (str(customer_id), os.urandom(KEY_BYTES)),
+                ),
+            ]
         )
         self._owners[aggregate_id] = customer_id
 
@@ -87,16 +97,8 @@ class PersonalKeys:
         return key
 
     def sealing_key(self, customer_id: UUID) -> bytes:
-        """The key to seal new data with: made on first use; for an erased customer a
-        key nobody keeps, so what is written for them is born erased."""
-        key = self.key(customer_id)
-        if key is not None:
-            return key
-        self._sql.run(
-            "INSERT INTO customer_keys (customer_id, key) VALUES (?, ?)"
-            " ON CONFLICT (customer_id) DO NOTHING",
-            (str(customer_id), os.urandom(KEY_BYTES)),
-        )
+        """The key to seal new data with (made by `own`); for an erased customer a key
+        nobody keeps, so what is written for them is born erased."""
         return self.key(customer_id) or os.urandom(KEY_BYTES)
 
     def destroy(self, customer_id: UUID) -> None:
@@ -151,8 +153,14 @@ class PersonalKeys:
         self._sql.close()
 
 
+Statement = tuple[str, tuple[Any, ...]]
+
+
 class KeySql(Protocol):
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]: ...
+
+    def run_all(self, statements: list[Statement]) -> None:
+        """In one transaction."""
 
     def install(self) -> None: ...
 
@@ -187,6 +195,17 @@ class SqliteKeys:
 
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return self._connection().execute(statement, params).fetchall()
+
+    def run_all(self, statements: list[Statement]) -> None:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement, params in statements:
+                conn.execute(statement, params)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def install(self) -> None:
         for statement in _TABLES:
@@ -226,6 +245,12 @@ class PostgresKeys:
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         cursor = self._connection().execute(statement.replace("?", "%s"), params)
         return list(cursor.fetchall()) if cursor.description else []
+
+    def run_all(self, statements: list[Statement]) -> None:
+        conn = self._connection()
+        with conn.transaction():
+            for statement, params in statements:
+                conn.execute(statement.replace("?", "%s"), params)
 
     def install(self) -> None:
         for statement in _TABLES:
