@@ -14,9 +14,9 @@ from uuid import uuid4
 
 import anyio.to_thread
 from litestar import Request
-from litestar.enums import RequestEncodingType
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import QueryParameter

@@ -5,7 +5,6 @@ the API would serve them to (a note's file is not the customer's)."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
