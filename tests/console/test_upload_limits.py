@@ -6,6 +6,7 @@ nothing is recorded. On both stores, as the blobs are kept in either."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,7 @@ BIG = 3 * 1024 * 1024 + 17
 """A file three times the size of the app's whole-body limit."""
 LIMIT = 1000
 PAST_THE_TEXT = "x" * (FORM_TEXT_MAX + 1)
+_LINK = re.compile(r'href="(/console/attachments/[0-9a-f-]+)"')
 
 
 def _client(settings: Settings, clock: FakeClock) -> Iterator[TestClient[Any]]:
@@ -81,7 +83,7 @@ def test_a_file_past_the_old_body_limit_goes_with_a_reply_and_a_new_ticket(
     for answer, name in ((sent, "scan.pdf"), (opened, "clip.mp4")):
         shown = customer.follow(answer).text
         assert name in shown
-        (link,) = [p.split('"')[0] for p in shown.split('href="')[1:] if "attachments/" in p]
+        (link,) = _LINK.findall(shown)
         download = customer.get(link)
         assert download.status_code == 200
         assert download.content == content
