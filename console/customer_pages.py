@@ -76,11 +76,8 @@ async def my_tickets(
 
 
 @get("/console/tickets/new", include_in_schema=False)
-async def new_ticket(
-    request: Request[Any, Any, Any], console: ConsoleDep, session: SessionDep
-) -> Response[str]:
-    """The form, saying its limits: files per message, bytes per file, and the request's
-    bytes in all (the form is posted under the same limit as this page)."""
+async def new_ticket(console: ConsoleDep, session: SessionDep) -> Response[str]:
+    """The form, saying its limits: files per message and bytes per file."""
     need(session, {Role.CUSTOMER})
     topics = await in_thread(lambda: items(console.services, Kind.HELP_TOPIC))
     return page(
@@ -90,15 +87,15 @@ async def new_ticket(
         once=new_key(),
         most_files=FILES_PER_UPLOAD,
         max_bytes=console.services.settings.attachment_max_bytes,
-        max_total=request.route_handler.resolve_request_max_body_size(),
     )
 
 
-@post("/console/tickets", include_in_schema=False)
+@post("/console/tickets", include_in_schema=False, request_max_body_size=None)
 async def open_ticket(
     request: Request[Any, Any, Any], console: ConsoleDep, session: SessionDep, form: FormDep
 ) -> Redirect:
-    """Opens the ticket, then shows it (its page reads the store: it is there at once)."""
+    """Opens the ticket, then shows it (its page reads the store: it is there at once).
+    Its body is limited by the form's reader (per file, files, text), not whole."""
     need(session, {Role.CUSTOMER})
     topic = form.get("help_topic_id", "")
     try:

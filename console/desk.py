@@ -4,16 +4,19 @@ CSRF check of every form, and the intent a form's command is recorded with."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
+from urllib.parse import parse_qsl
 from uuid import uuid4
 
 import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import QueryParameter
@@ -24,7 +27,7 @@ from domain.values import Origin, Role
 from wiring.blobs import TooLarge
 from wiring.revoked_sessions import RevokedSessions
 from wiring.services import Services
-from wiring.uploads import Body, Received, close, receive
+from wiring.uploads import FORM_TEXT_MAX, Body, Received, close, receive
 
 from .render import size
 from .sessions import SESSION_COOKIE, FailedSignIns, Session, SessionKeys, same_token
@@ -76,13 +79,21 @@ async def provide_session(request: Request[Any, Any, Any], console: ConsoleDep) 
     value = request.cookies.get(SESSION_COOKIE)
     session = await anyio.to_thread.run_sync(lambda: _admitted(console, console.keys.read(value)))
     if session is None:
-        typed = None
-        if request.method == "POST":
-            fields = await request.form()
-            typed = str(fields.get("body") or "") or None
-        raise SignInNeeded(request.url.path, typed)
+        raise SignInNeeded(request.url.path, await _typed(request))
     request.scope["user"] = session.actor
     return session
+
+
+async def _typed(request: Request[Any, Any, Any]) -> str | None:
+    """The `body` a form posted without a session carried, to be copied again. Only a body
+    announcing at most FORM_TEXT_MAX bytes is read (the server ends it at its announced
+    length): the file forms take bodies of any length, and nobody holds the app to one
+    before signing in."""
+    announced = request.headers.get("content-length", "")
+    if request.method != "POST" or not announced.isdigit() or int(announced) > FORM_TEXT_MAX:
+        return None
+    fields = await request.form()
+    return str(fields.get("body") or "") or None
 
 
 def _admitted(console: Console, session: Session | None) -> Session | None:
@@ -102,18 +113,14 @@ async def provide_form(
     """A form's fields, once its CSRF token proves it came from this session's pages:
     without it, or with another, the answer is 403 and nothing is recorded. A multipart
     form's files are spooled (not stored) on the way, into `request.state.files`, which
-    `close_files` removes once the answer is sent. A body over the request limit is refused
-    saying the limit."""
+    `close_files` removes once the answer is sent. A file or a form's text over its limit
+    is refused saying the limit (the console's page, still signed in)."""
     fields: dict[str, Any] = {}
     try:
         await _files(request, console, fields)
-    except RequestEntityTooLarge:
-        most = request.route_handler.resolve_request_max_body_size() or 0
-        raise HTTPException(
-            status_code=413,
-            detail=f"a form and its files may be at most {size(most)} together;"
-            " nothing was recorded",
-        ) from None
+    except (TooLarge, RequestEntityTooLarge) as e:
+        said = str(e) if isinstance(e, TooLarge) else _FORM_LIMIT
+        raise HTTPException(status_code=413, detail=f"{said}; nothing was recorded") from None
     if not same_token(session.csrf, _single(fields.get("csrf"))):
         raise PermissionDeniedException("the form's CSRF token is missing or wrong")
     form = {k: _single(v) or "" for k, v in fields.items() if k != "csrf"}
@@ -128,21 +135,41 @@ async def _files(
 ) -> list[Received]:
     """The form's `files` parts, read through the API's streaming reader and limits (its
     text fields into `fields`); a urlencoded form has none."""
+    request.state.files = []
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        fields.update(await request.form())
-        request.state.files = []
+        fields.update(await _urlencoded(request))
         return []
     services = console.services
     body = Body(request.stream(), content_type, request.headers.get("content-length", ""))
-    try:
-        files = await receive(
-            body, services.blobs, services.settings.attachment_max_bytes, fields, "files"
-        )
-    except TooLarge as e:
-        raise HTTPException(status_code=413, detail=f"{e}; nothing was recorded") from None
+    files = await receive(
+        body, services.blobs, services.settings.attachment_max_bytes, fields, "files"
+    )
     request.state.files = files
     return files
+
+
+async def _urlencoded(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """A form without files, read to at most FORM_TEXT_MAX bytes (TooLarge beyond), as the
+    app's body limit would, which the file forms' routes lift; a repeated field is a list,
+    as Litestar's form has it."""
+    if request.content_type[0] != RequestEncodingType.URL_ENCODED:
+        return {}
+    if (request.content_length or 0) > FORM_TEXT_MAX:
+        raise TooLarge(_FORM_LIMIT)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_TEXT_MAX:
+            raise TooLarge(_FORM_LIMIT)
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for name, value in parse_qsl(body.decode("utf-8", "replace"), separator="&"):
+        found[name].append(value)
+    return {name: values if len(values) > 1 else values[0] for name, values in found.items()}
+
+
+_FORM_LIMIT = f"a form may have at most {size(FORM_TEXT_MAX)}"
+"""The app's body limit (api/app.py MAX_BODY) is the same, for routes that keep it."""
 
 
 async def close_files(request: Request[Any, Any, Any]) -> None:

@@ -108,7 +108,11 @@ ATTACHING: dict[str, Attach] = {"reply": HelpDesk.reply, "note": HelpDesk.add_no
 """The forms that may carry files: they are uploaded first, then sent with the message."""
 
 
-@post("/console/tickets/{ticket_id:uuid}/{action:str}", include_in_schema=False)
+@post(
+    "/console/tickets/{ticket_id:uuid}/{action:str}",
+    include_in_schema=False,
+    request_max_body_size=None,
+)
 async def ticket_command(
     request: Request[Any, Any, Any],
     console: ConsoleDep,
@@ -117,7 +121,9 @@ async def ticket_command(
     ticket_id: FromPath[UUID],
     action: FromPath[str],
 ) -> Redirect:
-    """One command from one form, recorded once however often the form is sent."""
+    """One command from one form, recorded once however often the form is sent. Its body
+    is not limited whole, as the API's upload route's is not: the form's reader holds
+    each file, the count of files, and the text to their own limits."""
     chosen = ACTIONS.get(action)
     if chosen is None:
         raise NotFoundException(f"no form {action}")

@@ -16,6 +16,7 @@ from domain.values import TICKET_READERS, WORKERS, Priority, Role
 from projections import sla_clock
 from projections.queue.handlers import QueueProjection
 from readside.event_log import Positioned
+from wiring.uploads import FILES_PER_UPLOAD
 
 from .desk import (
     Console,
@@ -77,6 +78,8 @@ def _shown(
         "customer": customer and version is None,
         "active": ticket.status in ACTIVE,
         "once": new_key(),
+        "most_files": FILES_PER_UPLOAD,
+        "max_bytes": services.settings.attachment_max_bytes,
     }
 
 

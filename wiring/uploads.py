@@ -1,8 +1,9 @@
 """Reading a multipart upload as it streams in: each file part into a spool of the blob
 store, refused (TooLarge) the moment one passes the limit, or before reading anything when
 the announced length cannot fit; the body is never held in memory whole. Then storing the
-files and recording them on their ticket. The API's upload route and the console's reply
-and note forms both come through here, so both are held to the same limits."""
+files and recording them on their ticket. The API's upload route and the console's forms
+that carry files (reply, note, new ticket) all come through here, so all are held to the same
+limits: files by the attachment limit and count, a form's text by FORM_TEXT_MAX."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ PART_OVERHEAD = 16 * 1024
 """Room per part for its boundary and headers, when judging an announced length."""
 FORM_FIELDS = 8
 """Text parts a form may send beside its files (its CSRF token, key, body)."""
+FORM_TEXT_MAX = 1024 * 1024
+"""Bytes of a form's text parts together: what the API takes as a whole request body where
+no files are streamed (api/app.py MAX_BODY), so lifting the body limit for files lifts it
+for files alone."""
 DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox; default-src 'none'",
@@ -59,19 +64,21 @@ async def receive(
 ) -> list[Received]:
     """The uploaded files, spooled; the caller closes their spools. Without `fields`, only
     `file_part` parts are taken and at least one is needed (the API); with it, a form's text
-    parts are collected there too (at most `limit` bytes each), and a file input left empty
-    (a part with an empty filename) is skipped."""
+    parts are collected there too (at most FORM_TEXT_MAX bytes together: TooLarge beyond),
+    and a file input left empty (a part with an empty filename) is skipped."""
     boundary = _boundary(body.content_type)
     texts = 0 if fields is None else FORM_FIELDS
+    most = FILES_PER_UPLOAD * (limit + PART_OVERHEAD)
+    if fields is not None:
+        most += FORM_TEXT_MAX + texts * PART_OVERHEAD
     announced = body.content_length
-    if announced.isdigit() and int(announced) > (FILES_PER_UPLOAD + texts) * (
-        limit + PART_OVERHEAD
-    ):
+    if announced.isdigit() and int(announced) > most:
         raise TooLarge(f"an upload may carry {FILES_PER_UPLOAD} files of {limit} bytes at most")
     received: list[Received] = []
     current: Received | None = None
     text: list[bytes] | None = None
     text_name = ""
+    text_bytes = 0
     try:
         with PushMultipartParser(
             boundary, max_segment_count=FILES_PER_UPLOAD + texts, strict=True
@@ -91,9 +98,12 @@ async def receive(
                     elif event and current is not None:
                         current.spool.write(event)
                     elif event and text is not None:
+                        text_bytes += len(event)
+                        if text_bytes > FORM_TEXT_MAX:
+                            raise TooLarge(
+                                f"a form's text may have at most {FORM_TEXT_MAX} bytes in all"
+                            )
                         text.append(event)
-                        if sum(map(len, text)) > limit:
-                            raise InvalidInput("form", "a form field is too long")
     except MultipartError as e:
         close(received)
         raise InvalidInput(file_part, f"the multipart body is malformed: {e}") from None

@@ -22,6 +22,7 @@ from ..conftest import ADMIN_TOKEN
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(os.environ.get("TICKETING_SCREENSHOTS", "/tmp/ticketing-console-shots"))
 """Screenshots of the main pages, for people to look at (never committed)."""
+SMALL_FILE = 100_000
 
 
 def _missing() -> str | None:
@@ -53,6 +54,19 @@ def browser() -> Iterator[Any]:
 def live(sqlite_url: str) -> Iterator[Live]:
     """The real clock: the browser's countdown runs on it."""
     settings = Settings(database_url=sqlite_url, admin_token=ADMIN_TOKEN, embedded_workers=True)
+    with live_server(settings, utc_now, with_console) as served:
+        yield served
+
+
+@pytest.fixture
+def small_live(sqlite_url: str) -> Iterator[Live]:
+    """Files limited to SMALL_FILE bytes, to be passed by a file a browser sends quickly."""
+    settings = Settings(
+        database_url=sqlite_url,
+        admin_token=ADMIN_TOKEN,
+        embedded_workers=True,
+        attachment_max_bytes=SMALL_FILE,
+    )
     with live_server(settings, utc_now, with_console) as served:
         yield served
 

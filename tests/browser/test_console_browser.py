@@ -14,7 +14,7 @@ import pytest
 from ..api.live_server import Live
 from ..conftest import ADMIN_TOKEN
 from ..console.organisation import organisation
-from .conftest import api
+from .conftest import SMALL_FILE, api
 
 PHONE = {"width": 390, "height": 844}
 XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a>'
@@ -188,26 +188,41 @@ def test_hostile_text_is_inert_and_forms_without_csrf_are_refused(
     assert "forged" not in agent.inner_text("main")
 
 
-def test_files_over_the_request_limit_get_the_consoles_page(
+def test_a_file_past_the_old_body_limit_goes_with_a_reply(
     browser: Any, live: Live, shots: Path
 ) -> None:
     tokens = organise(live)
     customer = signed_in(browser, live, tokens["customer"])
-    ticket_url = open_ticket(customer, "Scans", "Two big scans follow.")
-    big = [
-        {"name": f"scan-{n}.pdf", "mimeType": "application/pdf", "buffer": b"%" * 600_000}
-        for n in (1, 2)
-    ]
-    customer.get_by_label("Attach files").set_input_files(big)
-    customer.get_by_role("textbox", name="Reply").fill("Both scans")
+    open_ticket(customer, "Scan", "A big scan follows.")
+    scan = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%" * (3 << 20)}
+    customer.get_by_label("Attach files").set_input_files([scan])
+    customer.get_by_role("textbox", name="Reply").fill("The scan")
     customer.get_by_role("button", name="Send reply").click()
     customer.wait_for_load_state()
-    assert "at most 1 MB together; nothing was recorded" in customer.inner_text("main")
+    assert f"{3 << 20} bytes" in customer.inner_text("main")
+    link = customer.get_by_role("link", name="scan.pdf").get_attribute("href")
+    assert customer.request.get(link).body() == scan["buffer"]
+
+
+def test_a_file_over_the_limit_gets_the_consoles_page(
+    browser: Any, small_live: Live, shots: Path
+) -> None:
+    tokens = organise(small_live)
+    customer = signed_in(browser, small_live, tokens["customer"])
+    ticket_url = open_ticket(customer, "Scans", "A big scan follows.")
+    assert "Up to 20 files of 97.7 KB each." in customer.inner_text("main")
+    big = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%" * (SMALL_FILE + 1)}
+    customer.get_by_label("Attach files").set_input_files([big])
+    customer.get_by_role("textbox", name="Reply").fill("The big scan")
+    customer.get_by_role("button", name="Send reply").click()
+    customer.wait_for_load_state()
+    shown = customer.inner_text("main")
+    assert f"an attachment may have at most {SMALL_FILE} bytes; nothing was recorded" in shown
     assert customer.get_by_role("button", name="Sign out").count() == 1
     customer.screenshot(path=shots / "too-large.png", full_page=True)
     customer.get_by_role("link", name="Back").click()
     assert customer.url == ticket_url
-    assert "Both scans" not in customer.inner_text("main")
+    assert "The big scan" not in customer.inner_text("main")
 
 
 def test_every_control_is_labelled_and_fits_a_phone(browser: Any, live: Live, shots: Path) -> None:
