@@ -41,6 +41,12 @@ class ViewStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def scrub(self) -> None:
+        """Makes the text the read models no longer hold unreadable in the database's
+        files too (old row versions, a text index's old entries, a write-ahead log): an
+        erasure calls it once its `Erased` events are projected. Not a transaction."""
+
     def setup(self) -> None:
         with self.write() as c:
             registry.create(c)
