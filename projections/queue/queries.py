@@ -109,9 +109,7 @@ def page(
     return items, encode_cursor(last[selected.index(column)], last[0])
 
 
-def _with_subjects(
-    c: SqlSession, current: str, rows: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _with_subjects(c: SqlSession, current: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Spans with their tickets' subjects, by key from the current rows (a subject
     changes only by erasure, which every span must show)."""
     if not rows:

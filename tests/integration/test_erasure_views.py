@@ -12,8 +12,10 @@ from uuid import UUID, uuid4
 import psycopg
 import pytest
 
+from domain.personal import ERASED
 from domain.values import Actor, Attachment, Role, Status
 from projections.queue.handlers import QueueProjection
+from projections.queue.queries import QueueQuery, page
 from projections.reports.handlers import ReportsProjection
 from projections.sqlite_views import SQLiteViews
 from projections.timers.handlers import TimersProjection
@@ -158,6 +160,7 @@ def test_erased_rows_built_live_are_the_rows_a_rebuild_makes(
     runner = followed(services)
     reports, timers = live(services, ReportsProjection), live(services, TimersProjection)
     queue_before = live(services, QueueProjection)
+    worked = clock.now
 
     # When the customer is erased and the erasure projected
     erased(services, clock, customer_id, tickets)
@@ -171,6 +174,11 @@ def test_erased_rows_built_live_are_the_rows_a_rebuild_makes(
     before_rows = queue_before["view_queue"]
     for key, row in queue_after["view_queue"].items():
         assert row["last_activity_at"] == before_rows[key]["last_activity_at"]
+    # and the queue as it was before the erasure shows the subjects erased too
+    shown = page(services.views, QueueQuery(statuses=tuple(Status)), clock.now, as_of=worked)[0]
+    subjects = {UUID(item["ticket_id"]): item["subject"] for item in shown}
+    assert {subjects[t] for t in tickets} == {ERASED}
+    assert CONTROL in subjects.values()
     # and every read model equals its replay of the log (in memory, then rebuilt in place)
     events = logged(services)
     for projection in PROJECTIONS:
@@ -228,5 +236,5 @@ def _every_row(conninfo: str) -> list[str]:
         return [
             str(row[0])
             for (table,) in tables
-            for row in conn.execute(f"SELECT t::text FROM {table} AS t").fetchall()  # noqa: S608
+            for row in conn.execute(f"SELECT t::text FROM {table} AS t").fetchall()
         ]
