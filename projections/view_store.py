@@ -111,6 +111,17 @@ class ViewStore(ABC):
         with self.write() as c:
             registry.drop_generation(c, projection, generation)
 
+    def drop_replaced(self, projections: Sequence[type[Projection]]) -> None:
+        """Drops each projection's generations older than its live one. A rebuild keeps
+        the generation it replaced (for reads that looked it up just before the swap)
+        until the next rebuild, but nothing updates it: after an erasure its rows would
+        still hold the erased text, so the erasure drops it before `scrub`."""
+        for projection in projections:
+            live = self.live(projection.name)
+            for old in self.generations(projection.name):
+                if live is not None and old < live[0]:
+                    self.drop_generation(projection, old)
+
     def generations(self, name: str) -> list[int]:
         with self.read() as c:
             return registry.generations(c, name)

@@ -190,13 +190,16 @@ def test_erased_rows_built_live_are_the_rows_a_rebuild_makes(
 def test_after_a_scrub_no_read_model_holds_the_erased_text(
     services: Services, clock: FakeClock, settings: Settings
 ) -> None:
-    # Given a customer's tickets projected live, then erased and the erasure projected
+    # Given a customer's tickets projected live and rebuilt (the replaced generations kept),
+    # then erased and the erasure projected
     customer_id, tickets = a_customer_with_two_tickets(services, clock)
     runner = followed(services)
+    rebuild_all(runner, PROJECTIONS)
     erased(services, clock, customer_id, tickets)
     catch_up(runner)
 
-    # When the read models are scrubbed
+    # When the replaced generations are dropped and the read models scrubbed
+    services.views.drop_replaced(PROJECTIONS)
     services.views.scrub()
 
     # Then none of the erased text is anywhere, while the other customer's still is
