@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from .base import Table
 from .sql_session import SqlSession
 from .view_store import ViewStore
 
@@ -36,6 +37,9 @@ class PostgresSession(SqlSession):
 
     def drop_text_index(self, table: str) -> None:
         """The index goes with its table."""
+
+    def compact_text_index(self, table: str) -> None:
+        """VACUUM FULL rebuilds the index with its table (`PostgresViews.compact`)."""
 
     def text_match(self, table: str, column: str) -> str:
         return f"{column}_vector @@ CAST(? AS tsquery)"
@@ -73,22 +77,17 @@ class PostgresViews(ViewStore):
             with conn.transaction():
                 yield PostgresSession(conn.cursor())
 
-    def scrub(self) -> None:
-        """VACUUM of every read model's table (and its TOAST and indexes), so that the
-        old versions of the rows an erasure rewrote are gone; it passes over the pages
-        the visibility map shows untouched, so the tables no erasure changed cost little.
-        VACUUM runs outside a transaction, hence autocommit on this connection."""
+    def compact(self, tables: Sequence[tuple[Table, str]]) -> None:
+        """VACUUM FULL: a plain VACUUM frees a dead row's space but may leave its bytes
+        in the page, and a GIN index keeps every key it ever held; VACUUM FULL writes
+        each table, its TOAST and its indexes anew and drops the old files. It locks
+        each table against reads while it copies it. It runs outside a transaction,
+        hence autocommit on this connection."""
         with self.pool.connection() as conn:
-            conn.read_only = False
-            tables = conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                " AND tablename LIKE 'view\\_%' ORDER BY tablename"
-            ).fetchall()
-            conn.commit()
             conn.autocommit = True
             try:
-                for (table,) in tables:
-                    conn.execute(f"VACUUM {table}")
+                for _, name in tables:
+                    conn.execute(f"VACUUM FULL {name}")
             finally:
                 conn.autocommit = False
 

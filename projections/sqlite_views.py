@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from .base import Table
 from .sql_session import SqlSession
 from .view_store import ViewStore
 
@@ -74,19 +75,15 @@ class SQLiteViews(ViewStore):
         finally:
             conn.execute("ROLLBACK")
 
-    def scrub(self) -> None:
-        """Every text index merged into one segment ('optimize'): FTS5 before 3.42 has
-        no 'secure-delete', so a deleted row's tokens stay in the older segments until
-        they are merged; then the WAL copied into the file and emptied. Freed pages are
-        zeroed as they are freed (`secure_delete`, set on every connection), so what
-        an erasure rewrote is nowhere in the file."""
+    def compact(self, tables: Sequence[tuple[Table, str]]) -> None:
+        """Freed space is zeroed as it is freed (`secure_delete`, set on every
+        connection), so a rewritten row needs nothing more; a text index does
+        (`SqlSession.compact_text_index`). Then the WAL is copied into the file and
+        emptied."""
         with self.write() as c:
-            indexes = c.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5(%'"
-            ).fetchall()
-            for (index,) in indexes:
-                c.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")
+            for table, name in tables:
+                if table.text is not None:
+                    c.compact_text_index(name)
         busy, _, _ = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             raise NotScrubbed(f"{self.path}: a reader kept the write-ahead log")

@@ -41,11 +41,24 @@ class ViewStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def scrub(self, projections: Sequence[type[Projection]]) -> None:
+        """Leaves none of the text the read models no longer hold in the database's files
+        (old row versions, a text index's old entries, a write-ahead log): an erasure
+        calls it once its `Erased` events are projected. The generations a rebuild
+        replaced go first (`drop_replaced`), then the store compacts the live tables
+        that hold personal text (`Table.personal`). Not one transaction."""
+        self.drop_replaced(projections)
+        personal: list[tuple[Table, str]] = []
+        for projection in projections:
+            live = self.live(projection.name)
+            if live is not None:
+                personal += [(t, table_name(t, live[0])) for t in projection.tables if t.personal]
+        self.compact(personal)
+
     @abstractmethod
-    def scrub(self) -> None:
-        """Makes the text the read models no longer hold unreadable in the database's
-        files too (old row versions, a text index's old entries, a write-ahead log): an
-        erasure calls it once its `Erased` events are projected. Not a transaction."""
+    def compact(self, tables: Sequence[tuple[Table, str]]) -> None:
+        """Rewrites the tables (each with its name in the store) so that no deleted or
+        replaced row's bytes are left in the files."""
 
     def setup(self) -> None:
         with self.write() as c:

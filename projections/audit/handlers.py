@@ -42,6 +42,7 @@ EVENTS = Table(
         ("type", "position"),
         ("occurred_at", "position"),
     ),
+    personal=True,
 )
 
 PERSONAL = Table(

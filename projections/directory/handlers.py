@@ -46,6 +46,7 @@ PEOPLE = Table(
     },
     key=("person_id",),
     indexes=(("role", "position"),),
+    personal=True,
 )
 """`position` is the log position of the registration: listings page on it. `away` is
 0 or 1 (an integer reads back the same from both stores); `department_ids` a JSON list."""

@@ -46,6 +46,7 @@ TICKETS = Table(
         "assignee_key": "TEXT NOT NULL",
     },
     key=("ticket_id",),
+    personal=True,
     indexes=(
         *(
             (*lead, "status", sort, "ticket_id")
@@ -69,6 +70,7 @@ WORDS = Table(
     columns={"ticket_id": "TEXT NOT NULL", "words": "TEXT NOT NULL"},
     key=("ticket_id",),
     text="words",
+    personal=True,
 )
 """What text search finds a ticket by: the tokens of its subject and messages (`words`)."""
 

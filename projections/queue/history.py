@@ -35,6 +35,7 @@ CURRENT = Table(
     name="view_queue_history_now",
     columns={**TICKETS.columns, "since_position": "INTEGER NOT NULL", "since_at": "TEXT NOT NULL"},
     key=("ticket_id",),
+    personal=True,
 )
 SPANS = Table(
     name="view_queue_history",
