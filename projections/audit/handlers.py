@@ -45,8 +45,8 @@ EVENTS = Table(
     personal=True,
 )
 
-PERSONAL = Table(
-    name="view_audit_personal",
+PERSONAL_POSITIONS = Table(
+    name="view_audit_personal_positions",
     columns={"ticket_id": "TEXT NOT NULL", "positions": "TEXT NOT NULL"},
     key=("ticket_id",),
 )
@@ -79,14 +79,17 @@ def recorded(batch: Batch, event: Ticket.Event, position: int) -> None:
 
 def _holds_personal(batch: Batch, event: Ticket.Event, position: int) -> None:
     ticket_id = str(event.originator_id)
-    row = batch.get(PERSONAL, (ticket_id,))
+    row = batch.get(PERSONAL_POSITIONS, (ticket_id,))
     positions = [] if row is None else json.loads(row["positions"])
-    batch.put(PERSONAL, {"ticket_id": ticket_id, "positions": json.dumps([*positions, position])})
+    batch.put(
+        PERSONAL_POSITIONS,
+        {"ticket_id": ticket_id, "positions": json.dumps([*positions, position])},
+    )
 
 
 def erased(batch: Batch, event: Ticket.Erased, position: int) -> None:
     """Every earlier row of the ticket with personal fields reads them `[erased]`."""
-    row = batch.get(PERSONAL, (str(event.originator_id),))
+    row = batch.get(PERSONAL_POSITIONS, (str(event.originator_id),))
     keys = [] if row is None else [(p,) for p in json.loads(row["positions"])]
     batch.prefetch(EVENTS, keys)
     for key in keys:
@@ -110,7 +113,7 @@ class AuditProjection(Projection):
     name = "audit"
     version = 4
     """4: the positions of each ticket's events with personal fields, for its erasure."""
-    tables = (EVENTS, PERSONAL)
+    tables = (EVENTS, PERSONAL_POSITIONS)
     handlers: ClassVar[dict[type[Any], Handler]] = {
         **dict.fromkeys(AUDITED.values(), recorded),
         Ticket.Erased: erased,
@@ -119,7 +122,7 @@ class AuditProjection(Projection):
     @classmethod
     def keys(cls, event: Any) -> dict[str, Key]:
         if isinstance(event, Ticket.Erased) or personal_fields(type(event)):
-            return {PERSONAL.name: (str(event.originator_id),)}
+            return {PERSONAL_POSITIONS.name: (str(event.originator_id),)}
         return {}
 
     @classmethod
