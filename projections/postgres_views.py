@@ -84,6 +84,7 @@ class PostgresViews(ViewStore):
         each table against reads while it copies it. It runs outside a transaction,
         hence autocommit on this connection."""
         with self.pool.connection() as conn:
+            conn.read_only = False
             conn.autocommit = True
             try:
                 for _, name in tables:

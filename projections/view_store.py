@@ -128,7 +128,7 @@ class ViewStore(ABC):
         """Drops each projection's generations older than its live one. A rebuild keeps
         the generation it replaced (for reads that looked it up just before the swap)
         until the next rebuild, but nothing updates it: after an erasure its rows would
-        still hold the erased text, so the erasure drops it before `scrub`."""
+        still hold the erased text, so `scrub` drops it first."""
         for projection in projections:
             live = self.live(projection.name)
             for old in self.generations(projection.name):

@@ -11,8 +11,8 @@ the index without a visit to their rows.
 
 Spans hold no subject, the one personal text of a queue row: a subject never changes
 but by its customer's erasure, after which every span must read `[erased]` as a rebuild
-would. The read takes each shown ticket's subject from its current row instead (one key
-lookup per ticket on the page, `subjects`), so an erasure rewrites one row, not a history.
+would. The read takes the subjects of a page's tickets from their current rows instead
+(by key, one query a page: `queries.page`), so an erasure rewrites one row, not a history.
 """
 
 from __future__ import annotations
