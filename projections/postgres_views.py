@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -10,7 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from .base import Table
 from .sql_session import SqlSession
-from .view_store import ViewStore
+from .view_store import NotScrubbed, ViewStore
 
 
 class PostgresSession(SqlSession):
@@ -81,12 +82,13 @@ class PostgresViews(ViewStore):
         """VACUUM FULL: a plain VACUUM frees a dead row's space but may leave its bytes
         in the page, and a GIN index keeps every key it ever held; VACUUM FULL writes
         each table, its TOAST and its indexes anew and drops the old files. It locks
-        each table against reads while it copies it. It runs outside a transaction,
-        hence autocommit on this connection."""
+        each table against reads while it copies it (some seconds at 100k tickets).
+        It runs outside a transaction, hence autocommit on this connection."""
         with self.pool.connection() as conn:
             conn.read_only = False
             conn.autocommit = True
             try:
+                _outlive_older_transactions(conn)
                 for _, name in tables:
                     conn.execute(f"VACUUM FULL {name}")
             finally:
@@ -94,3 +96,25 @@ class PostgresViews(ViewStore):
 
     def close(self) -> None:
         self.pool.close()
+
+
+OLDER = (
+    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+    " AND (age(backend_xid) > age(CAST(%s AS xid))"
+    " OR (datname = current_database() AND age(backend_xmin) > age(CAST(%s AS xid))))"
+)
+"""Transactions that keep a row replaced before the given transaction id from being
+removed: any writer of the server (even in another database), or a reader of this one."""
+HORIZON_WAIT_SECONDS = 60.0
+
+
+def _outlive_older_transactions(conn: Any) -> None:
+    """Waits until no transaction older than now is running: VACUUM keeps each old row
+    version such a transaction might still see, erased text included."""
+    (xmax,) = conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()
+    start = str(int(xmax) % 2**32)
+    deadline = time.monotonic() + HORIZON_WAIT_SECONDS
+    while conn.execute(OLDER, (start, start)).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise NotScrubbed(f"transactions older than {start} ran {HORIZON_WAIT_SECONDS} s on")
+        time.sleep(0.05)

@@ -10,12 +10,7 @@ from pathlib import Path
 
 from .base import Table
 from .sql_session import SqlSession
-from .view_store import ViewStore
-
-
-class NotScrubbed(RuntimeError):
-    """A reader kept the write-ahead log from being emptied: an erased text may still be
-    in it, until the next scrub (or checkpoint) once the reader is done."""
+from .view_store import NotScrubbed, ViewStore
 
 
 class SQLiteViews(ViewStore):

@@ -19,6 +19,12 @@ from .registry import NotInstalled, table_name
 from .sql_session import SqlSession
 
 
+class NotScrubbed(RuntimeError):
+    """Another transaction kept what an erasure rewrote from being wiped (a reader of the
+    SQLite file's write-ahead log; on PostgreSQL, one older than the erasure, for which
+    VACUUM keeps the old rows): scrub again once it is done."""
+
+
 class ViewStore(ABC):
     """The read models' database: generations, batches, and reads."""
 

@@ -15,7 +15,7 @@ import pytest
 from domain.personal import ERASED
 from domain.values import Actor, Attachment, Role, Status
 from projections.queue.handlers import QueueProjection
-from projections.queue.queries import QueueQuery, page
+from projections.queue.queries import QueueQuery, TicketSearch, page, search
 from projections.reports.handlers import ReportsProjection
 from projections.sqlite_views import SQLiteViews
 from projections.timers.handlers import TimersProjection
@@ -179,6 +179,11 @@ def test_erased_rows_built_live_are_the_rows_a_rebuild_makes(
     subjects = {UUID(item["ticket_id"]): item["subject"] for item in shown}
     assert {subjects[t] for t in tickets} == {ERASED}
     assert CONTROL in subjects.values()
+    # and text search finds the tickets by none of their words, only as erased
+    for word in ("Vexillarium", "kerfuffleometer", "Quagmirevault"):
+        assert search(services.views, TicketSearch(text=word), clock.now)[0] == [], word
+    found = search(services.views, TicketSearch(text=ERASED), clock.now)[0]
+    assert {UUID(item["ticket_id"]) for item in found} == set(tickets)
     # and every read model equals its replay of the log (in memory, then rebuilt in place)
     events = logged(services)
     for projection in PROJECTIONS:
