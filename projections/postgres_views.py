@@ -110,9 +110,11 @@ HORIZON_WAIT_SECONDS = 60.0
 
 def _outlive_older_transactions(conn: Any) -> None:
     """Waits until no transaction older than now is running: VACUUM keeps each old row
-    version such a transaction might still see, erased text included."""
-    (xmax,) = conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()
-    start = str(int(xmax) % 2**32)
+    version such a transaction might still see, erased text included. "Now" is a
+    transaction id of its own (a snapshot's bounds may count running ones as not yet
+    begun)."""
+    (now,) = conn.execute("SELECT pg_current_xact_id()::text").fetchone()
+    start = str(int(now) % 2**32)  # the 32-bit id that pg_stat_activity shows
     deadline = time.monotonic() + HORIZON_WAIT_SECONDS
     while conn.execute(OLDER, (start, start)).fetchone()[0]:
         if time.monotonic() > deadline:

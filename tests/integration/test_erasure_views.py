@@ -14,11 +14,13 @@ import pytest
 
 from domain.personal import ERASED
 from domain.values import Actor, Attachment, Role, Status
+from projections import postgres_views
 from projections.queue.handlers import QueueProjection
 from projections.queue.queries import QueueQuery, TicketSearch, page, search
 from projections.reports.handlers import ReportsProjection
 from projections.sqlite_views import SQLiteViews
 from projections.timers.handlers import TimersProjection
+from projections.view_store import NotScrubbed
 from projections.words import WORD_MAX
 from wiring.config import Settings
 from wiring.event_store import postgres_conninfo
@@ -276,3 +278,20 @@ def _every_row(conninfo: str) -> list[str]:
             for (table,) in tables
             for row in conn.execute(f"SELECT t::text FROM {table} AS t").fetchall()
         ]
+
+
+@pytest.mark.postgres
+def test_a_scrub_refuses_to_pass_a_transaction_older_than_it(
+    postgres_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(database_url=postgres_url, admin_token="scrub")
+    with opened(settings, clock) as services:
+        followed(services)
+        monkeypatch.setattr(postgres_views, "HORIZON_WAIT_SECONDS", 0.2)
+        # While a writer that began before the scrub is still open, VACUUM would keep rows
+        with psycopg.connect(postgres_conninfo(settings)) as older:
+            older.execute("SELECT pg_current_xact_id()")
+            with pytest.raises(NotScrubbed):
+                services.views.scrub(PROJECTIONS)
+        # and once it is done, the scrub goes through
+        services.views.scrub(PROJECTIONS)
