@@ -18,15 +18,17 @@ Key = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class Table:
-    """A table of a read model: its columns (name → SQL type), key and indexes, and the
+    """A table of a read model: its columns (name → SQL type), key and indexes, the
     column (if any) of space-separated words the store indexes for text search
-    (`SqlSession.create_text_index`)."""
+    (`SqlSession.create_text_index`), and whether it holds personal text (its rows are
+    rewritten by an erasure, and then compacted by `ViewStore.scrub`)."""
 
     name: str
     columns: Mapping[str, str]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
     text: str | None = None
+    personal: bool = False
 
     def key_of(self, row: Row) -> Key:
         return tuple(row[c] for c in self.key)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from .base import Table
 from .sql_session import SqlSession
-from .view_store import ViewStore
+from .view_store import NotScrubbed, ViewStore
 
 
 class PostgresSession(SqlSession):
@@ -36,6 +38,9 @@ class PostgresSession(SqlSession):
 
     def drop_text_index(self, table: str) -> None:
         """The index goes with its table."""
+
+    def compact_text_index(self, table: str) -> None:
+        """VACUUM FULL rebuilds the index with its table (`PostgresViews.compact`)."""
 
     def text_match(self, table: str, column: str) -> str:
         return f"{column}_vector @@ CAST(? AS tsquery)"
@@ -73,5 +78,45 @@ class PostgresViews(ViewStore):
             with conn.transaction():
                 yield PostgresSession(conn.cursor())
 
+    def compact(self, tables: Sequence[tuple[Table, str]]) -> None:
+        """VACUUM FULL: a plain VACUUM frees a dead row's space but may leave its bytes
+        in the page, and a GIN index keeps every key it ever held; VACUUM FULL writes
+        each table, its TOAST and its indexes anew and drops the old files. It locks
+        each table against reads while it copies it (some seconds at 100k tickets).
+        It runs outside a transaction, hence autocommit on this connection."""
+        with self.pool.connection() as conn:
+            conn.read_only = False
+            conn.autocommit = True
+            try:
+                _outlive_older_transactions(conn)
+                for _, name in tables:
+                    conn.execute(f"VACUUM FULL {name}")
+            finally:
+                conn.autocommit = False
+
     def close(self) -> None:
         self.pool.close()
+
+
+OLDER = (
+    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+    " AND (age(backend_xid) > age(CAST(%s AS xid))"
+    " OR (datname = current_database() AND age(backend_xmin) > age(CAST(%s AS xid))))"
+)
+"""Transactions that keep a row replaced before the given transaction id from being
+removed: any writer of the server (even in another database), or a reader of this one."""
+HORIZON_WAIT_SECONDS = 60.0
+
+
+def _outlive_older_transactions(conn: Any) -> None:
+    """Waits until no transaction older than now is running: VACUUM keeps each old row
+    version such a transaction might still see, erased text included. "Now" is a
+    transaction id of its own (a snapshot's bounds may count running ones as not yet
+    begun)."""
+    (now,) = conn.execute("SELECT pg_current_xact_id()::text").fetchone()
+    start = str(int(now) % 2**32)  # the 32-bit id that pg_stat_activity shows
+    deadline = time.monotonic() + HORIZON_WAIT_SECONDS
+    while conn.execute(OLDER, (start, start)).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise NotScrubbed(f"transactions older than {start} ran {HORIZON_WAIT_SECONDS} s on")
+        time.sleep(0.05)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from .base import Table
 from .sql_session import SqlSession
-from .view_store import ViewStore
+from .view_store import NotScrubbed, ViewStore
 
 
 class SQLiteViews(ViewStore):
@@ -29,6 +30,7 @@ class SQLiteViews(ViewStore):
             )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -67,6 +69,19 @@ class SQLiteViews(ViewStore):
             yield SqlSession(conn.cursor())
         finally:
             conn.execute("ROLLBACK")
+
+    def compact(self, tables: Sequence[tuple[Table, str]]) -> None:
+        """Freed space is zeroed as it is freed (`secure_delete`, set on every
+        connection), so a rewritten row needs nothing more; a text index does
+        (`SqlSession.compact_text_index`). Then the WAL is copied into the file and
+        emptied."""
+        with self.write() as c:
+            for table, name in tables:
+                if table.text is not None:
+                    c.compact_text_index(name)
+        busy, _, _ = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise NotScrubbed(f"{self.path}: a reader kept the write-ahead log")
 
     def close(self) -> None:
         with self._lock:

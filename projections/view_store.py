@@ -19,6 +19,12 @@ from .registry import NotInstalled, table_name
 from .sql_session import SqlSession
 
 
+class NotScrubbed(RuntimeError):
+    """Another transaction kept what an erasure rewrote from being wiped (a reader of the
+    SQLite file's write-ahead log; on PostgreSQL, one older than the erasure, for which
+    VACUUM keeps the old rows): scrub again once it is done."""
+
+
 class ViewStore(ABC):
     """The read models' database: generations, batches, and reads."""
 
@@ -40,6 +46,25 @@ class ViewStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def scrub(self, projections: Sequence[type[Projection]]) -> None:
+        """Leaves none of the text the read models no longer hold in the database's files
+        (old row versions, a text index's old entries, a write-ahead log): an erasure
+        calls it once its `Erased` events are projected. The generations a rebuild
+        replaced go first (`drop_replaced`), then the store compacts the live tables
+        that hold personal text (`Table.personal`). Not one transaction."""
+        self.drop_replaced(projections)
+        personal: list[tuple[Table, str]] = []
+        for projection in projections:
+            live = self.live(projection.name)
+            if live is not None:
+                personal += [(t, table_name(t, live[0])) for t in projection.tables if t.personal]
+        self.compact(personal)
+
+    @abstractmethod
+    def compact(self, tables: Sequence[tuple[Table, str]]) -> None:
+        """Rewrites the tables (each with its name in the store) so that no deleted or
+        replaced row's bytes are left in the files."""
 
     def setup(self) -> None:
         with self.write() as c:
@@ -104,6 +129,17 @@ class ViewStore(ABC):
     def drop_generation(self, projection: type[Projection], generation: int) -> None:
         with self.write() as c:
             registry.drop_generation(c, projection, generation)
+
+    def drop_replaced(self, projections: Sequence[type[Projection]]) -> None:
+        """Drops each projection's generations older than its live one. A rebuild keeps
+        the generation it replaced (for reads that looked it up just before the swap)
+        until the next rebuild, but nothing updates it: after an erasure its rows would
+        still hold the erased text, so `scrub` drops it first."""
+        for projection in projections:
+            live = self.live(projection.name)
+            for old in self.generations(projection.name):
+                if live is not None and old < live[0]:
+                    self.drop_generation(projection, old)
 
     def generations(self, name: str) -> list[int]:
         with self.read() as c:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from domain.organisation import DefaultDepartment, Department, HelpTopic, SLAPlan, WorkCalendar
 from domain.people import Person
+from domain.personal import ERASED
 from domain.timefmt import rfc3339
 
 from ..base import Batch, Handler, Key, Projection, Row, Table
@@ -45,6 +46,7 @@ PEOPLE = Table(
     },
     key=("person_id",),
     indexes=(("role", "position"),),
+    personal=True,
 )
 """`position` is the log position of the registration: listings page on it. `away` is
 0 or 1 (an integer reads back the same from both stores); `department_ids` a JSON list."""
@@ -107,6 +109,11 @@ def availability_changed(batch: Batch, event: Person.AvailabilityChanged, _: int
     batch.put(PEOPLE, person)
     for membership in memberships(person):
         batch.put(MEMBERSHIPS, membership)
+
+
+def erased(batch: Batch, event: Person.Erased, _: int) -> None:
+    """The name and address as a rebuild reads them once the person's key is gone."""
+    batch.update(PEOPLE, (str(event.originator_id),), name=ERASED, email=ERASED)
 
 
 def memberships(person: Row) -> Iterator[Row]:
@@ -185,6 +192,7 @@ class DirectoryProjection(Projection):
     handlers: ClassVar[dict[type[Any], Handler]] = {
         Person.Registered: registered,
         Person.AvailabilityChanged: availability_changed,
+        Person.Erased: erased,
         WorkCalendar.Defined: defined(Kind.CALENDAR, _calendar),
         SLAPlan.Defined: defined(Kind.PLAN, _plan),
         SLAPlan.Revised: plan_revised,
@@ -195,7 +203,7 @@ class DirectoryProjection(Projection):
 
     @classmethod
     def keys(cls, event: Any) -> dict[str, Key]:
-        if isinstance(event, Person.AvailabilityChanged):
+        if isinstance(event, Person.AvailabilityChanged | Person.Erased):
             return {PEOPLE.name: (str(event.originator_id),)}
         if isinstance(event, SLAPlan.Revised):
             return {ORGANISATION.name: (Kind.PLAN.value, str(event.originator_id))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from domain.personal import ERASED
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Priority
@@ -45,6 +46,7 @@ TICKETS = Table(
         "assignee_key": "TEXT NOT NULL",
     },
     key=("ticket_id",),
+    personal=True,
     indexes=(
         *(
             (*lead, "status", sort, "ticket_id")
@@ -68,6 +70,7 @@ WORDS = Table(
     columns={"ticket_id": "TEXT NOT NULL", "words": "TEXT NOT NULL"},
     key=("ticket_id",),
     text="words",
+    personal=True,
 )
 """What text search finds a ticket by: the tokens of its subject and messages (`words`)."""
 
@@ -149,6 +152,15 @@ def changed(batch: Batch, event: Ticket.Event, _: int) -> None:
     batch.put(TICKETS, keyed({**row, **values}))
 
 
+def erased(batch: Batch, event: Ticket.Erased, _: int) -> None:
+    """The row as a rebuild makes it once the customer's key is gone: every text reads
+    `[erased]`, so the words are those of that text alone. Erasure is not activity:
+    the activity time (and so sorts and reports) stays."""
+    key = (str(event.originator_id),)
+    batch.update(TICKETS, key, subject=ERASED, version=event.originator_version)
+    batch.update(WORDS, key, words=words.indexed([ERASED]))
+
+
 def _sla_columns(clock: Any) -> dict[str, Any]:
     return {k: v for k, v in sla_clock.columns(clock).items() if k in TICKETS.columns}
 
@@ -168,13 +180,14 @@ class QueueProjection(Projection):
         Ticket.Created: created,
         **{cls: changed for cls in (*EFFECTS, *sla_clock.SLA_EVENTS)},
         Ticket.Replied: replied,
+        Ticket.Erased: erased,
     }
 
     @classmethod
     def keys(cls, event: Any) -> dict[str, Key]:
         if isinstance(event, Ticket.Event) and not isinstance(event, Ticket.Created):
             key = (str(event.originator_id),)
-            if isinstance(event, Ticket.Replied):
+            if isinstance(event, Ticket.Replied | Ticket.Erased):
                 return {TICKETS.name: key, WORDS.name: key}
             return {TICKETS.name: key}
         return {}

@@ -8,6 +8,11 @@ and the span's end, so it costs what the queue held then plus what changed since
 the whole history. The span's start closes the index, so that the spans opened after T
 (most of what the range `until_at > T` holds when T is days back) are passed over in
 the index without a visit to their rows.
+
+Spans hold no subject, the one personal text of a queue row: a subject never changes
+but by its customer's erasure, after which every span must read `[erased]` as a rebuild
+would. The read takes the subjects of a page's tickets from their current rows instead
+(by key, one query a page: `queries.page`), so an erasure rewrites one row, not a history.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from domain.timefmt import rfc3339
 from ..base import Batch, Handler, Key, Projection, Row, Table
 from .handlers import TICKETS, QueueProjection
 
+PERSONAL = ("subject",)
+"""The queue row's columns of personal text, kept in the current rows only."""
 OPEN_END = "9999-12-31T23:59:59.999999Z"
 """The end of a span still open (a text, so that `until_at > T` stays one index range)."""
 
@@ -28,11 +35,12 @@ CURRENT = Table(
     name="view_queue_history_now",
     columns={**TICKETS.columns, "since_position": "INTEGER NOT NULL", "since_at": "TEXT NOT NULL"},
     key=("ticket_id",),
+    personal=True,
 )
 SPANS = Table(
     name="view_queue_history",
     columns={
-        **TICKETS.columns,
+        **{c: t for c, t in TICKETS.columns.items() if c not in PERSONAL},
         "since_position": "INTEGER NOT NULL",
         "since_at": "TEXT NOT NULL",
         "until_at": "TEXT NOT NULL",
@@ -82,10 +90,14 @@ class Spans(Batch):
         inner = self._inner
         previous = inner.get(CURRENT, TICKETS.key_of(row))
         if previous is not None:
-            inner.put(SPANS, {**previous, "until_at": self.at})
+            inner.put(SPANS, _span(previous, self.at))
         current = {**row, "since_position": self.position, "since_at": self.at}
         inner.put(CURRENT, current)
-        inner.insert(SPANS, {**current, "until_at": OPEN_END})
+        inner.insert(SPANS, _span(current, OPEN_END))
+
+
+def _span(current: Row, until_at: str) -> Row:
+    return {**{c: v for c, v in current.items() if c not in PERSONAL}, "until_at": until_at}
 
 
 def spanned(batch: Batch, event: Any, position: int) -> None:
@@ -95,9 +107,10 @@ def spanned(batch: Batch, event: Any, position: int) -> None:
 
 class QueueHistoryProjection(Projection):
     name = "queue_history"
-    version = 3
+    version = 4
     """2: the queue's key columns, and indexes led by them; 3: each index ends with the
-    span's start, so spans opened after the instant are skipped inside the index."""
+    span's start, so spans opened after the instant are skipped inside the index;
+    4: spans without the subject, read from the current rows."""
     tables = (CURRENT, SPANS)
     handlers: ClassVar[dict[type[Any], Handler]] = dict.fromkeys(QueueProjection.handlers, spanned)
 

@@ -20,7 +20,7 @@ from ..sql_session import SqlSession
 from ..view_store import ViewStore
 from ..visibility import agent_alternatives, agent_clause
 from .handlers import PRIORITY_RANK, TICKETS, WORDS, QueueProjection
-from .history import SPANS, QueueHistoryProjection
+from .history import CURRENT, SPANS, QueueHistoryProjection
 
 
 class QueueSort(StrEnum):
@@ -80,7 +80,8 @@ def page(
     views: ViewStore, query: QueueQuery, now: datetime, as_of: datetime | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the queue now, or as it was at `as_of` (from the rows whose span holds
-    that instant, with the SLA minutes left counted at it)."""
+    that instant, with the SLA minutes left counted at it, and each ticket's subject from
+    its current row: spans hold none, `history`)."""
     column, direction, kind = SORTS[query.sort]
     order = Order(column, descending=direction == "DESC")
     alternatives, common = _filters(query)
@@ -92,16 +93,35 @@ def page(
         common += [("until_at > ?", [at]), ("since_at <= ?", [at])]
     if query.cursor is not None:
         common.append(order.after(*decode_cursor(query.cursor, (kind, str))))
-    selected = list(dict.fromkeys((*ITEM_COLUMNS, column)))
+    columns = [c for c in ITEM_COLUMNS if c in source.columns]
+    selected = list(dict.fromkeys((*columns, column)))
     with views.read() as c:
         table = views.live_table(c, projection, source)
         sql, params = page_sql(table, selected, alternatives, common, order, query.limit + 1)
         rows = c.execute(sql, params).fetchall()
-    kept, last = split_page(rows, query.limit)
-    items = [_item(dict(zip(ITEM_COLUMNS, r, strict=False)), now) for r in kept]
+        kept, last = split_page(rows, query.limit)
+        found = [dict(zip(columns, r, strict=False)) for r in kept]
+        if as_of is not None:
+            found = _with_subjects(c, views.live_table(c, projection, CURRENT), found)
+    items = [_item({k: row[k] for k in ITEM_COLUMNS}, now) for row in found]
     if last is None:
         return items, None
     return items, encode_cursor(last[selected.index(column)], last[0])
+
+
+def _with_subjects(c: SqlSession, current: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spans with their tickets' subjects, by key from the current rows (a subject
+    changes only by erasure, which every span must show)."""
+    if not rows:
+        return rows
+    ids = [row["ticket_id"] for row in rows]
+    found = c.execute(
+        f"SELECT ticket_id, subject FROM {current}"
+        f" WHERE ticket_id IN ({', '.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    subjects = {str(r[0]): str(r[1]) for r in found}
+    return [{**row, "subject": subjects[row["ticket_id"]]} for row in rows]
 
 
 def _filters(query: QueueQuery) -> tuple[list[list[Condition]], list[Condition]]:

@@ -6,6 +6,7 @@ import json
 from uuid import UUID, uuid4
 
 from domain.people import Person
+from domain.personal import ERASED, personal_fields, replaced
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Role
@@ -118,7 +119,9 @@ def test_no_row_repeats_the_common_fields_in_its_data():
 
 
 def test_the_created_row_keeps_what_the_ticket_was_opened_with():
-    (row, *_) = audited(full_story())
+    *lived, erased = full_story()
+    assert isinstance(erased, Ticket.Erased)
+    (row, *_) = audited(lived)
 
     data = json.loads(row["data"])
     assert row["type"] == "Created"
@@ -162,3 +165,24 @@ def test_events_of_two_tickets_interleave_in_log_order():
         (21, str(second.id), 2),
         (22, str(first.id), 3),
     ]
+
+
+def test_an_erasure_rewrites_every_personal_field_of_its_ticket_as_a_rebuild_reads_it():
+    *lived, erasure = full_story()
+    other = opened_ticket(ticket_id=uuid4(), number="10000002")
+    events = [*lived, *new_events(other), erasure]
+    before = audited(events[:-1])
+
+    after = audited(events)
+
+    *rewritten, erased = after
+    assert erased["type"] == "Erased"
+    for old, new in zip(before, rewritten, strict=True):
+        kind = getattr(Ticket, old["type"])
+        paths = personal_fields(kind) if old["ticket_id"] == str(TICKET_ID) else ()
+        expected = replaced(json.loads(old["data"]), paths, ERASED)
+        assert json.loads(new["data"]) == json.loads(json.dumps(expected)), old["type"]
+        assert {**new, "data": old["data"]} == old
+    kept = "".join(r["data"] for r in after if r["ticket_id"] == str(TICKET_ID))
+    for text in ("The printer is on fire", "printer.jpg", "Quick and kind.", "smoking again"):
+        assert text not in kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from domain.personal import ERASED
 from domain.timefmt import rfc3339
 from domain.values import Role
 from projections.base import MemoryRows
@@ -15,6 +16,7 @@ from projections.directory.handlers import (
 from tests.builders import later, origin
 
 from .directory_builders import (
+    ADMIN,
     BILLING,
     SUPPORT,
     ann_actor,
@@ -93,3 +95,16 @@ def test_an_availability_change_in_the_same_batch_as_the_registration_applies():
 
     assert table(rows, PEOPLE.name)[(str(ann.id),)]["away"] == 1
     assert table(rows, MEMBERSHIPS.name)[(str(SUPPORT), str(ann.id))]["away"] == 1
+
+
+def test_an_erased_customer_reads_erased_and_nothing_else_of_theirs_changes():
+    rows = MemoryRows()
+    cid = registered("Cid", Role.CUSTOMER)
+    fed(rows, cid, registered("Ann", Role.AGENT, (SUPPORT,)), at=1)
+    before = {k: dict(r) for k, r in table(rows, PEOPLE.name).items()}
+
+    cid.erase(origin(ADMIN, later(5)))
+    fed(rows, cid, at=10)
+
+    erased = {**before[(str(cid.id),)], "name": ERASED, "email": ERASED}
+    assert table(rows, PEOPLE.name) == {**before, (str(cid.id),): erased}

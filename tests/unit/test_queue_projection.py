@@ -7,13 +7,15 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.personal import ERASED
 from domain.ticket import Ticket
 from domain.timefmt import rfc3339
 from domain.values import Priority, Status
 from projections.base import MemoryRows, Row
-from projections.queue.handlers import TICKETS, QueueProjection
+from projections.queue.handlers import TICKETS, WORDS, QueueProjection
 from projections.sla_clock import NOT_DUE
 from tests.builders import (
+    ADMIN,
     AGENT,
     CUSTOMER,
     SALES,
@@ -208,7 +210,9 @@ def test_the_whole_story_ends_in_one_row_at_the_last_version():
     assert row["department_id"] == str(SALES)
     assert (row["priority"], row["priority_rank"]) == ("urgent", 0)
     assert row["created_at"] == rfc3339(story[0].timestamp)
-    assert row["last_activity_at"] == rfc3339(handled[-1].timestamp)
+    acts = [e for e in handled if not isinstance(e, Ticket.Erased)]
+    assert row["last_activity_at"] == rfc3339(acts[-1].timestamp)  # an erasure is no act
+    assert row["subject"] == ERASED
 
 
 def test_one_event_per_batch_gives_the_same_rows_as_one_batch():
@@ -244,3 +248,19 @@ def test_events_of_a_ticket_never_created_leave_no_row():
     feed(rows, new_events(ticket), first=5)
 
     assert rows.tables.get(TICKETS.name, {}) == {}
+
+
+def test_an_erasure_leaves_the_row_and_words_a_ticket_of_erased_texts_has():
+    ticket, rows = opened()
+    ticket.reply(uuid4(), "A LaserJet 4.", origin(CUSTOMER, later(1)))
+    before = then(ticket, rows)
+    ticket.erase(origin(ADMIN, later(9)))
+
+    row = then(ticket, rows)
+
+    assert row == {**before, "subject": ERASED, "version": ticket.version}
+    texts = Ticket.open(**ticket_fields(ticket_id=uuid4(), subject=ERASED, body=ERASED))
+    texts.reply(uuid4(), ERASED, origin(CUSTOMER, later(1)))
+    feed(rows, new_events(texts), first=100)
+    stored = rows.tables[WORDS.name]
+    assert stored[(str(ticket.id),)]["words"] == stored[(str(texts.id),)]["words"]
