@@ -50,6 +50,8 @@ class ErasureView(msgspec.Struct):
     erased: bool
     tickets: int
     recorded: int
+    scrubbed: bool
+    """Whether the read models' files are wiped of the old text yet (else ask again)."""
 
 
 class PersonList(msgspec.Struct):

@@ -31,8 +31,8 @@ def replaced(fields: dict[str, Any], paths: tuple[str, ...], text: str) -> dict[
     out = dict(fields)
     for path in paths:
         name, _, inner = path.partition(".")
-        if name not in out:
-            continue
+        if out.get(name) is None:
+            continue  # absent (a mail without a Message-ID) whether sealed or erased
         if inner:
             out[name] = tuple(_with(item, inner, text) for item in out[name])
         else:

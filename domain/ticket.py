@@ -258,7 +258,7 @@ class Ticket(
         sender: str
         automated: bool
 
-        personal = ("sender",)
+        personal = ("sender", "message_id")
         class_version = sealed_from = 2
         """2: personal fields sealed."""
         upcast_v1_v2 = staticmethod(unchanged)

@@ -113,12 +113,17 @@ def sealed(keys: PersonalKeys, event: Any, state: dict[str, Any], place: str) ->
         inner = _encoder.encode(state["state"])
         return {**state, "state": seal(key, owner_id, f"{place}/state", inner)}
     builtins: dict[str, Any] = msgspec.to_builtins(state)
-    each_place(builtins, paths, place, lambda at, value: seal(key, owner_id, at, value.encode()))
+    each_place(builtins, paths, place, lambda at, value: _sealed_text(key, owner_id, at, value))
     return builtins
 
 
 _HELD = {AttachmentUploaded: ATTACHMENT, Ticket.MailReceived: MAIL}
 """Events naming bytes kept outside the log by their digest (`personal_keys.ATTACHMENT`)."""
+
+
+def _sealed_text(key: bytes, owner_id: UUID, place: str, value: str | None) -> Any:
+    """An absent value (a mail without a usable Message-ID) stays absent."""
+    return None if value is None else seal(key, owner_id, place, value.encode())
 
 
 def _owner(keys: PersonalKeys, event: Any) -> UUID | None:

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from uuid import UUID
 
+from domain.personal import ERASED
 from projections.sql_session import SqlSession
 from projections.view_store import ViewStore
 
@@ -32,9 +33,14 @@ THREAD_MAX = 20
 """How many earlier ids the desk's mail names in References."""
 
 
+_BY_RECIPIENT = "CREATE INDEX IF NOT EXISTS mail_thread_recipient ON mail_thread (recipient)"
+"""An erasure's: what went to an address."""
+
+
 def install(c: SqlSession) -> None:
     c.execute(_TABLE)
     c.execute(_INDEX)
+    c.execute(_BY_RECIPIENT)
 
 
 def key(message_id: str) -> str:
@@ -91,3 +97,14 @@ def thread(views: ViewStore, ticket_id: UUID, recipient: str, before: int) -> li
             (str(ticket_id), recipient.lower(), before, THREAD_MAX),
         ).fetchall()
     return [str(r[0]) for r in reversed(rows)]
+
+
+def erase(c: SqlSession, ticket_ids: Sequence[str], address: str) -> None:
+    """An erased customer's threads: their address, and the Message-IDs (which may hold
+    it) of their tickets' mail; the keys, digests, still thread a late reply."""
+    marks = ", ".join("?" for _ in ticket_ids) or "NULL"
+    c.execute(
+        f"UPDATE mail_thread SET recipient = ?, message_id = NULL"  # noqa: S608
+        f" WHERE ticket_id IN ({marks}) OR recipient = ?",
+        (ERASED, *ticket_ids, address.lower()),
+    )

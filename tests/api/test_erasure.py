@@ -133,7 +133,13 @@ def test_an_erased_customer_is_erased_everywhere_and_the_proof_holds(
 
     answer = admin.post(f"/v1/customers/{zebulon.id}/erase", {})
     erased = ok(answer)
-    assert erased == {"customer_id": zebulon.id, "erased": True, "tickets": 1, "recorded": 2}
+    assert erased == {
+        "customer_id": zebulon.id,
+        "erased": True,
+        "tickets": 1,
+        "recorded": 2,
+        "scrubbed": True,
+    }
     at = position_of(answer)
 
     shown = seen_by_staff(people, worked, at)
@@ -182,7 +188,7 @@ def test_only_admins_erase_and_only_customers(
 
 
 def test_an_erasure_racing_replies_loses_no_event(
-    admin: Caller, agent: Caller, zebulon: Caller, worked: str
+    admin: Caller, agent: Caller, auditor: Caller, zebulon: Caller, worked: str
 ) -> None:
     """Each reply is recorded before the ticket's `Erased` (and reads `[erased]`) or is
     refused after it; nothing is lost, and the chain verifies."""
@@ -203,7 +209,7 @@ def test_an_erasure_racing_replies_loses_no_event(
     replies = [e for e in history if e["type"] == "Replied"]
     assert len(replies) == 2 + answers.count(200)
     assert [e["version"] for e in history] == list(range(1, len(history) + 1))
-    assert ok(agent.get(f"/v1/tickets/{worked}/verify"))["ok"] is True
+    assert ok(auditor.get(f"/v1/tickets/{worked}/verify"))["ok"] is True
     assert "porcupine update" not in json.dumps(history).lower()
 
 
