@@ -15,9 +15,10 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -156,6 +157,13 @@ class PersonalKeys:
 Statement = tuple[str, tuple[Any, ...]]
 
 
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Closable)
+
+
 class KeySql(Protocol):
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]: ...
 
@@ -170,34 +178,59 @@ class KeySql(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteKeys:
-    """One connection per thread to the keys file; each statement commits."""
+class _PerThread(Generic[C]):
+    """One connection per thread, each opened on first use, all closed together."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, connect: Callable[[], C]) -> None:
+        self._connect: Callable[[], C] = connect
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[C] = []
         self._lock = threading.Lock()
 
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    def get(self) -> C:
+        conn: C | None = getattr(self._local, "conn", None)
         if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path, timeout=10, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA secure_delete=ON")
-            self._local.conn = conn
+            conn = self._local.conn = self._connect()
             with self._lock:
                 self._all.append(conn)
         return conn
 
+    def discard(self) -> None:
+        """Forgets this thread's connection (it broke); the next `get` opens another."""
+        conn: C | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            with self._lock:
+                self._all.remove(conn)
+            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class SqliteKeys:
+    """The keys file; each statement commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connections = _PerThread(self._open)
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA secure_delete=ON")
+        return conn
+
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return self._connection().execute(statement, params).fetchall()
+        return self._connections.get().execute(statement, params).fetchall()
 
     def run_all(self, statements: list[Statement]) -> None:
-        conn = self._connection()
+        conn = self._connections.get()
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement, params in statements:
@@ -217,40 +250,40 @@ class SqliteKeys:
         self.run("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._connections.close()
 
 
 class PostgresKeys:
-    """One connection per thread (like the SQLite file's); each statement commits."""
+    """The keys table in the log's database; each statement commits."""
 
     def __init__(self, conninfo: str) -> None:
-        self.conninfo = conninfo
-        self._local = threading.local()
-        self._all: list[psycopg.Connection[Any]] = []
-        self._lock = threading.Lock()
-
-    def _connection(self) -> psycopg.Connection[Any]:
-        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = psycopg.connect(self.conninfo, autocommit=True)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        self._connections = _PerThread(lambda: psycopg.connect(conninfo, autocommit=True))
 
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        cursor = self._connection().execute(statement.replace("?", "%s"), params)
-        return list(cursor.fetchall()) if cursor.description else []
+        rows: list[tuple[Any, ...]] = []
+
+        def once(conn: psycopg.Connection[Any]) -> None:
+            cursor = conn.execute(statement.replace("?", "%s"), params)
+            rows.extend(cursor.fetchall() if cursor.description else [])
+
+        self._retried(once)
+        return rows
 
     def run_all(self, statements: list[Statement]) -> None:
-        conn = self._connection()
-        with conn.transaction():
-            for statement, params in statements:
-                conn.execute(statement.replace("?", "%s"), params)
+        def once(conn: psycopg.Connection[Any]) -> None:
+            with conn.transaction():
+                for statement, params in statements:
+                    conn.execute(statement.replace("?", "%s"), params)
+
+        self._retried(once)
+
+    def _retried(self, work: Callable[[psycopg.Connection[Any]], None]) -> None:
+        """Once more on a fresh connection when this thread's broke (a server restart)."""
+        try:
+            work(self._connections.get())
+        except psycopg.OperationalError:
+            self._connections.discard()
+            work(self._connections.get())
 
     def install(self) -> None:
         for statement in _TABLES:
@@ -262,8 +295,4 @@ class PostgresKeys:
         self.run("VACUUM FULL customer_keys")
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._connections.close()

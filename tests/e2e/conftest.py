@@ -130,6 +130,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=STOP_SECONDS)
 
 
+def without_workers(database_url: str, **env: str) -> dict[str, str]:
+    """The environment of a `ticketing serve` on the store that runs no workers."""
+    return os.environ | {
+        "TICKETING_DATABASE_URL": database_url,
+        "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN,
+        "TICKETING_EMBEDDED_WORKERS": "false",
+        **env,
+    }
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server(
     request: pytest.FixtureRequest, tmp_path: Path, smtp: tuple[Inbox, int]

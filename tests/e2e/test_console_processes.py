@@ -3,9 +3,6 @@ a session signed out through one is refused by the other on its very next reques
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ from wiring.migrate import migrate
 from wiring.services import build_services
 
 from ..console.desk import Person
-from .conftest import ADMIN_TOKEN, ROOT, _stop, _wait_ready, free_port
+from .conftest import ADMIN_TOKEN, serving, without_workers
 
 pytestmark = pytest.mark.postgres
 SECRET = "one console secret for both processes"
@@ -31,27 +28,14 @@ def pair(postgres_url: str, tmp_path: Path) -> Iterator[tuple[TestClient[Any], h
     """The console in this test's process, and `ticketing serve` in one of its own."""
     settings = Settings(database_url=postgres_url, admin_token=ADMIN_TOKEN, console_secret=SECRET)
     migrate(settings)
-    port = free_port()
-    env = os.environ | {
-        "TICKETING_DATABASE_URL": postgres_url,
-        "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN,
-        "TICKETING_CONSOLE_SECRET": SECRET,
-        "TICKETING_EMBEDDED_WORKERS": "false",
-    }
-    log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "ticketing.cli", "serve", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_ready(process, base_url, log)
-        with (
-            TestClient(with_console(build_services(settings))) as here,
-            httpx.Client(base_url=base_url, timeout=10, follow_redirects=False) as there,
-        ):
-            yield here, there
-    finally:
-        _stop(process)
+    with (
+        serving(
+            without_workers(postgres_url, TICKETING_CONSOLE_SECRET=SECRET), tmp_path / "server.log"
+        ) as base_url,
+        TestClient(with_console(build_services(settings))) as here,
+        httpx.Client(base_url=base_url, timeout=10, follow_redirects=False) as there,
+    ):
+        yield here, there
 
 
 def test_a_session_signed_out_in_one_process_is_refused_by_the_other(

@@ -4,9 +4,6 @@ through one is read, and changed again, correctly through the other."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +18,7 @@ from wiring.config import Settings
 from wiring.migrate import migrate
 from wiring.services import build_services
 
-from .conftest import ADMIN_TOKEN, ROOT, _stop, _wait_ready, free_port
+from .conftest import ADMIN_TOKEN, serving, without_workers
 
 pytestmark = pytest.mark.postgres
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -41,26 +38,12 @@ class Pair:
 def pair(postgres_url: str, tmp_path: Path) -> Iterator[Pair]:
     settings = Settings(database_url=postgres_url, admin_token=ADMIN_TOKEN)
     migrate(settings)
-    port = free_port()
-    env = os.environ | {
-        "TICKETING_DATABASE_URL": postgres_url,
-        "TICKETING_ADMIN_TOKEN": ADMIN_TOKEN,
-        "TICKETING_EMBEDDED_WORKERS": "false",
-    }
-    log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "ticketing.cli", "serve", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_ready(process, base_url, log)
-        with (
-            TestClient(create_app(build_services(settings))) as here,
-            httpx.Client(base_url=base_url, timeout=10) as there,
-        ):
-            yield Pair(here, there)
-    finally:
-        _stop(process)
+    with (
+        serving(without_workers(postgres_url), tmp_path / "server.log") as base_url,
+        TestClient(create_app(build_services(settings))) as here,
+        httpx.Client(base_url=base_url, timeout=10) as there,
+    ):
+        yield Pair(here, there)
 
 
 def bearer(token: str) -> dict[str, str]:
