@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-import psycopg
+from psycopg_pool import ConnectionPool
 
 KEY_BYTES = 32
 TTL_SECONDS = 2.0
@@ -195,15 +195,6 @@ class _PerThread(Generic[C]):
                 self._all.append(conn)
         return conn
 
-    def discard(self) -> None:
-        """Forgets this thread's connection (it broke); the next `get` opens another."""
-        conn: C | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            self._local.conn = None
-            with self._lock:
-                self._all.remove(conn)
-            conn.close()
-
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -254,36 +245,23 @@ class SqliteKeys:
 
 
 class PostgresKeys:
-    """The keys table in the log's database; each statement commits."""
+    """The keys table in the log's database, through a small pool (a process's request
+    threads share a few connections); each statement commits."""
 
     def __init__(self, conninfo: str) -> None:
-        self._connections = _PerThread(lambda: psycopg.connect(conninfo, autocommit=True))
+        self._pool = ConnectionPool(
+            conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True
+        )
 
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = []
-
-        def once(conn: psycopg.Connection[Any]) -> None:
+        with self._pool.connection() as conn:
             cursor = conn.execute(statement.replace("?", "%s"), params)
-            rows.extend(cursor.fetchall() if cursor.description else [])
-
-        self._retried(once)
-        return rows
+            return list(cursor.fetchall()) if cursor.description else []
 
     def run_all(self, statements: list[Statement]) -> None:
-        def once(conn: psycopg.Connection[Any]) -> None:
-            with conn.transaction():
-                for statement, params in statements:
-                    conn.execute(statement.replace("?", "%s"), params)
-
-        self._retried(once)
-
-    def _retried(self, work: Callable[[psycopg.Connection[Any]], None]) -> None:
-        """Once more on a fresh connection when this thread's broke (a server restart)."""
-        try:
-            work(self._connections.get())
-        except psycopg.OperationalError:
-            self._connections.discard()
-            work(self._connections.get())
+        with self._pool.connection() as conn, conn.transaction():
+            for statement, params in statements:
+                conn.execute(statement.replace("?", "%s"), params)
 
     def install(self) -> None:
         for statement in _TABLES:
@@ -295,4 +273,4 @@ class PostgresKeys:
         self.run("VACUUM FULL customer_keys")
 
     def close(self) -> None:
-        self._connections.close()
+        self._pool.close()
