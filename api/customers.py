@@ -48,7 +48,7 @@ class CustomerController(Controller):
         bodies and attachments read `[erased]` everywhere, while the history's shape, the
         SLA figures, reports and `verify` stay as they were. Idempotent."""
         erased = erase_customer(services, person_id, intent)
-        view = ErasureView(person_id, True, erased.tickets, erased.recorded, erased.scrubbed)
+        view = ErasureView(person_id, True, erased.tickets, erased.scrubbed)
         return Response(view, headers=answer_headers(services, erased.outcome))
 
     @get("/", operation_id="listCustomers", responses=problems(*WAITS))

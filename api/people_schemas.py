@@ -43,13 +43,11 @@ class PersonView(msgspec.Struct):
 
 
 class ErasureView(msgspec.Struct):
-    """An erased customer: `tickets` of theirs read `[erased]`; `recorded` is how many
-    `Erased` events this call recorded (0 when they were erased already)."""
+    """An erased customer, and how many tickets of theirs read `[erased]`."""
 
     customer_id: UUID
     erased: bool
     tickets: int
-    recorded: int
     scrubbed: bool
     """Whether the read models' files are wiped of the old text yet (else ask again)."""
 

@@ -35,8 +35,6 @@ class Erasure:
     customer_id: UUID
     tickets: int
     """How many tickets of theirs read `[erased]` now."""
-    recorded: int
-    """How many `Erased` events this call recorded (0 when it was erased already)."""
     outcome: Outcome
     """The customer's own `Erased`, recorded last: its position covers the others."""
     scrubbed: bool
@@ -46,26 +44,24 @@ class Erasure:
 
 def erase_customer(services: Services, customer_id: UUID, intent: Intent) -> Erasure:
     helpdesk, keys = services.helpdesk, services.helpdesk.keys
-    intent = Intent(intent.origin)  # erasing is idempotent itself, command by command
+    each = Intent(intent.origin)  # each step is idempotent; the caller's key is the last's
     person = helpdesk.person(customer_id)
     if person.role is not Role.CUSTOMER:
         raise NotFound(f"no customer {customer_id}")
     address = person.email
     keys.destroy(customer_id)
-    outcomes: list[Outcome] = []
     tickets = [a for a in keys.aggregates_of(customer_id) if a != customer_id]
     erased = []
     for ticket_id in tickets:
         try:
-            outcomes.append(helpdesk.erase_ticket(ticket_id, intent))
+            helpdesk.erase_ticket(ticket_id, each)
         except NotFound:
             continue  # its first event was sealed but never stored
         erased.append(ticket_id)
     last = helpdesk.erase_person(customer_id, intent)
     _purge(services, customer_id, erased, address)
-    recorded = sum(1 for o in (*outcomes, last) if o.position is not None)
     scrubbed = _scrub(services, last.position or services.log.head())
-    return Erasure(customer_id, len(erased), recorded, last, scrubbed)
+    return Erasure(customer_id, len(erased), last, scrubbed)
 
 
 def _purge(services: Services, customer_id: UUID, tickets: list[UUID], address: str) -> None:

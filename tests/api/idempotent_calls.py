@@ -145,6 +145,9 @@ CALLS: dict[Route, Callable[[World], Call]] = {
     ("POST", "/v1/customers/{person_id:uuid}/tokens"): lambda w: Call(
         w.customer, "POST", f"/v1/customers/{w.customer.id}/tokens", {"expires_at": IN_AN_HOUR}
     ),
+    ("POST", "/v1/customers/{person_id:uuid}/erase"): lambda w: Call(
+        w.admin, "POST", f"/v1/customers/{w.customer.id}/erase", {}
+    ),
     ("DELETE", "/v1/customers/{person_id:uuid}/tokens/{token_id:uuid}"): revoke(
         "/v1/customers", attrgetter("customer")
     ),

@@ -59,6 +59,7 @@ EXPECTED: dict[Route, tuple[int, int, int, int, int, int]] = {
     ("POST", "/v1/customers"):                       (403, 403, 403, 403, 403, 201),
     ("GET", "/v1/customers"):                        (403, 403, 403, 403, 403, 200),
     ("GET", "/v1/customers/{person_id:uuid}"):       (403, 403, 403, 403, 403, 404),
+    ("POST", "/v1/customers/{person_id:uuid}/erase"): (403, 403, 403, 403, 403, 404),
     # Tokens: staff and customers manage their own, admins anyone's; an unknown person
     # is not found.
     ("POST", "/v1/agents/{person_id:uuid}/tokens"):  (403, 404, 404, 404, 404, 404),
