@@ -158,8 +158,10 @@ def forget(c: SqlSession, shas: Sequence[str], address: str) -> None:
     quarantined = c.execute(
         "SELECT sha256, raw FROM mail_inbound WHERE state = 'quarantined'"
     ).fetchall()
-    key = _key(address)
-    sent_by_them = [str(sha) for sha, raw in quarantined if _sender_key(bytes(raw)) == key]
+    key = _key(address)  # None once the address itself reads [erased]: nothing matches
+    sent_by_them = [
+        str(sha) for sha, raw in quarantined if key is not None and _sender_key(raw) == key
+    ]
     c.executemany(
         "UPDATE mail_inbound SET raw = ?, reason = ? WHERE sha256 = ?",
         [(b"", "its sender was erased", sha) for sha in dict.fromkeys([*shas, *sent_by_them])],
@@ -167,7 +169,7 @@ def forget(c: SqlSession, shas: Sequence[str], address: str) -> None:
 
 
 def _sender_key(raw: bytes) -> str | None:
-    sender = BytesHeaderParser(policy=policy.default).parsebytes(raw).get("From", "")
+    sender = BytesHeaderParser(policy=policy.default).parsebytes(bytes(raw)).get("From", "")
     _, address = parseaddr(str(sender))
     return _key(address)
 
