@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import LRUCache
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Notification
 
 BATCH = 500
 REMEMBERED = 20_000
@@ -73,6 +73,9 @@ class CacheFollower:
     def __init__(self, recorder: ApplicationRecorder, cache: FollowedCache) -> None:
         self.recorder = recorder
         self.cache = cache
+        self.observers: list[Callable[[Notification], None]] = []
+        """Told of every notification a catch-up reads (the store's key cache, say, which
+        must drop an erased customer's key as soon as the log says so)."""
         self._position = 0
         self._lock = threading.Lock()
         """Held by a catch-up while it reads the log."""
@@ -99,6 +102,8 @@ class CacheFollower:
                 batch = self.recorder.select_notifications(self._position + 1, BATCH)
                 for n in batch:
                     self.cache.logged(UUID(str(n.originator_id)), n.originator_version)
+                    for observer in self.observers:
+                        observer(n)
                 if batch:
                     self._position = batch[-1].id
                 if len(batch) < BATCH:

@@ -4,8 +4,10 @@ its tables once."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import Notification
 
 from domain.application import HelpDesk
 
@@ -23,6 +25,16 @@ class SealingHelpDesk(HelpDesk):
         super().__init__(**kwargs)
         self.keys = keys
         self.mapper.keys = keys  # type: ignore[attr-defined]
+        if self.follower is not None:
+            self.follower.observers.append(self._erased)
+
+    def _erased(self, notification: Notification) -> None:
+        """An erasure logged through another process: this one's cached key of that
+        customer goes at once (it is NULL in the table by then), not after its TTL."""
+        if notification.topic.endswith(".Erased"):
+            owner = self.keys.owner_of(UUID(str(notification.originator_id)))
+            if owner is not None:
+                self.keys.forget(owner)
 
     def close(self) -> None:
         super().close()

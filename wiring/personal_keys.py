@@ -25,8 +25,9 @@ from psycopg_pool import ConnectionPool
 
 KEY_BYTES = 32
 TTL_SECONDS = 2.0
-"""How long a process trusts a key it read; an erasure through another process is
-complete in this one after at most this long (its own erasures at once)."""
+"""How long a process trusts a key it read: an erasure through another process is
+complete in this one at its next catch-up with the log (each request's), and at the
+latest after this long (its own erasures at once)."""
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS customer_keys ("
@@ -101,6 +102,10 @@ class PersonalKeys:
         """The key to seal new data with (made by `own`); for an erased customer a key
         nobody keeps, so what is written for them is born erased."""
         return self.key(customer_id) or os.urandom(KEY_BYTES)
+
+    def forget(self, customer_id: UUID) -> None:
+        """Drops the cached key: the next use reads the table."""
+        self._keys.pop(customer_id, None)
 
     def destroy(self, customer_id: UUID) -> None:
         """Irreversible: the key is overwritten with NULL, the row kept as a tombstone."""

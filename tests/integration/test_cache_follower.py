@@ -5,17 +5,21 @@ uniqueness and reloaded, and a catch-up with the log makes reads see the other's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from uuid import uuid4
 
 import pytest
 
 from domain.application import HelpDesk
 from domain.ticket import Ticket
+from domain.values import Actor, Role
 from wiring.config import Settings
 from wiring.event_store import open_helpdesk
 from wiring.migrate import migrate
 
 from ..conftest import FakeClock
 from .conftest import AGENT, CUSTOMER, intent, open_ticket
+
+ADMIN = Actor(uuid4(), Role.ADMIN)
 
 
 @pytest.fixture
@@ -108,3 +112,20 @@ def test_many_writers_in_two_instances_lose_nothing(
     events = list(first.events.get(ticket_id))
     assert [e.originator_version for e in events] == list(range(1, 12))
     assert {e.body for e in events[1:]} == {f"reply {i}" for i in range(10)}
+
+
+def test_an_erasure_through_one_instance_drops_the_others_key_at_its_catch_up(
+    pair: tuple[HelpDesk, HelpDesk], clock: FakeClock
+):
+    """Well within the key cache's TTL: the log, not the clock, ends the other's reading."""
+    first, second = pair
+    ticket_id = open_ticket(first, clock).aggregate_id  # type: ignore[attr-defined]
+    assert [e.body for e in second.events.get(ticket_id)] == ["It is on fire."]  # key cached
+    keys = first.keys  # type: ignore[attr-defined]
+    keys.destroy(keys.owner_of(ticket_id))
+    first.erase_ticket(ticket_id, intent(ADMIN, clock))
+
+    second.catch_up()
+
+    assert next(iter(second.events.get(ticket_id))).body == "[erased]"
+    assert second.ticket(ticket_id, AGENT).subject == "[erased]"
