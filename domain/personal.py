@@ -11,6 +11,7 @@ stored bytes are in the stream's chain that checkpoints sign (`chain.link`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 ERASED = "[erased]"
@@ -26,25 +27,40 @@ def personal_fields(event_class: type[Any]) -> tuple[str, ...]:
     return fields
 
 
-def replaced(fields: dict[str, Any], paths: tuple[str, ...], text: str) -> dict[str, Any]:
-    """The fields with every personal one (of `paths`) reading `text` instead."""
+def mapped(
+    fields: dict[str, Any], paths: tuple[str, ...], change: Callable[[str, Any], Any]
+) -> dict[str, Any]:
+    """The fields with each personal value (of `paths`) replaced by `change(place,
+    value)`, `place` naming it within the event (`body`, `attachments/0/filename`); an
+    absent value (a mail without a Message-ID) stays absent, sealed or erased. Items are
+    dictionaries (stored JSON) or dataclasses (events)."""
     out = dict(fields)
     for path in paths:
         name, _, inner = path.partition(".")
         if out.get(name) is None:
-            continue  # absent (a mail without a Message-ID) whether sealed or erased
+            continue
         if inner:
-            out[name] = tuple(_with(item, inner, text) for item in out[name])
+            out[name] = tuple(
+                _with(item, inner, f"{name}/{n}/{inner}", change)
+                for n, item in enumerate(out[name])
+            )
         else:
-            out[name] = text
+            out[name] = change(name, out[name])
     return out
 
 
-def _with(item: Any, name: str, text: str) -> Any:
+def replaced(fields: dict[str, Any], paths: tuple[str, ...], text: str) -> dict[str, Any]:
+    """The fields with every personal one (of `paths`) reading `text` instead."""
+    return mapped(fields, paths, lambda _place, _value: text)
+
+
+def _with(item: Any, name: str, place: str, change: Callable[[str, Any], Any]) -> Any:
     if isinstance(item, dict):
-        return {**item, name: text}
+        value = item.get(name)
+        return item if value is None else {**item, name: change(place, value)}
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return dataclasses.replace(item, **{name: text})
+        value = getattr(item, name)
+        return item if value is None else dataclasses.replace(item, **{name: change(place, value)})
     return item
 
 

@@ -20,10 +20,10 @@ from eventsourcing.domain import CanSnapshotAggregate
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from domain.personal import personal_fields
+from domain.personal import mapped, personal_fields
 
 from .personal_keys import PersonalKeys
-from .sealing import Reader, each_place, opened_by, sealed
+from .sealing import SEALED_PREFIX, opened, sealed
 
 _encoder = msgspec.json.Encoder()
 
@@ -112,7 +112,7 @@ class MsgspecMapper(Mapper[UUID]):
             if self.compressor:
                 data = self.compressor.decompress(data)
             place = f"{stored_event.originator_id}/{stored_event.originator_version}"
-            state = _decode(cls, data, opened_by(self.keys), place)
+            state = _decode(cls, data, self.keys, place)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError, KeyError) as e:
             msg = (
                 f"Failed to decode stored event {stored_event.topic} of "
@@ -129,12 +129,13 @@ class MsgspecMapper(Mapper[UUID]):
         return event
 
 
-def _decode(cls: type[Any], data: bytes, read: Reader, place: str) -> dict[str, Any]:
+def _decode(cls: type[Any], data: bytes, keys: PersonalKeys | None, place: str) -> dict[str, Any]:
     if issubclass(cls, CanSnapshotAggregate):
         envelope = msgspec.json.decode(data, type=_SnapshotEnvelope)
         aggregate_cls = resolve_topic(envelope.topic)
-        aggregate_state = read(f"{place}/state", msgspec.json.decode(envelope.state))
-        raw_state = aggregate_state if isinstance(aggregate_state, bytes) else envelope.state
+        raw_state = bytes(envelope.state)
+        if raw_state.startswith(SEALED_PREFIX):
+            raw_state = opened(keys, f"{place}/state", msgspec.json.decode(raw_state))
         state = _decode_shape(raw_state, _aggregate_state_type(aggregate_cls), aggregate_cls)
         version = getattr(aggregate_cls, "class_version", 1)
         if version > 1:
@@ -144,7 +145,7 @@ def _decode(cls: type[Any], data: bytes, read: Reader, place: str) -> dict[str, 
     if paths:
         raw: dict[str, Any] = msgspec.json.decode(data)
         stored = raw.get("class_version", 1)
-        each_place(raw, paths, place, lambda at, value: read(at, value, text=True))
+        raw = mapped(raw, paths, lambda at, v: opened(keys, f"{place}/{at}", v, text=True))
         fields = _upcast(raw, _event_state_type(cls), cls)  # type: ignore[arg-type]
         if stored < cls.sealed_from:
             fields["_plain"] = True

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -21,7 +20,7 @@ from eventsourcing.domain import CanSnapshotAggregate
 
 from domain.attachment_events import AttachmentUploaded
 from domain.people import Person
-from domain.personal import ERASED, personal_fields
+from domain.personal import ERASED, mapped, personal_fields
 from domain.ticket import Ticket
 
 from .personal_keys import ATTACHMENT, MAIL, PersonalKeys
@@ -56,43 +55,23 @@ def unseal(key: bytes, place: str, value: dict[str, str]) -> bytes:
         raise Tampered(f"the sealed {place} does not open") from e
 
 
-def each_place(
-    state: dict[str, Any], paths: tuple[str, ...], prefix: str, change: Callable[[str, Any], Any]
-) -> None:
-    """Replaces, in place, the value at each personal path (`domain.personal`) by
-    `change(place, value)`; `place` names it uniquely within the store."""
-    for path in paths:
-        name, _, inner = path.partition(".")
-        if name not in state:
-            continue
-        if not inner:
-            state[name] = change(f"{prefix}/{name}", state[name])
-            continue
-        for n, item in enumerate(state[name]):
-            if isinstance(item, dict) and inner in item:
-                item[inner] = change(f"{prefix}/{name}/{n}/{inner}", item[inner])
+SEALED_PREFIX = b'{"sealed":'
+"""How a sealed value's JSON begins (`seal` makes its first key `sealed`): a snapshot's
+state is told sealed by it without decoding the whole state."""
 
 
-class Reader(Protocol):
-    def __call__(self, place: str, value: Any, *, text: bool = False) -> Any: ...
-
-
-def opened_by(keys: PersonalKeys | None) -> Reader:
+def opened(keys: PersonalKeys | None, place: str, value: Any, *, text: bool = False) -> Any:
     """What a stored value reads as: itself unless sealed; else its text (`text`) or
     bytes under the owner's key, and `[erased]` for a text whose key is gone."""
-
-    def read(place: str, value: Any, *, text: bool = False) -> Any:
-        if not is_sealed(value):
-            return value
-        key = keys.key(owner(value)) if keys is not None else None
-        if key is None:
-            if text:
-                return ERASED
-            raise Tampered(f"the sealed {place} has no key: its owner is erased")
-        plain = unseal(key, place, value)
-        return plain.decode() if text else plain
-
-    return read
+    if not is_sealed(value):
+        return value
+    key = keys.key(owner(value)) if keys is not None else None
+    if key is None:
+        if text:
+            return ERASED
+        raise Tampered(f"the sealed {place} has no key: its owner is erased")
+    plain = unseal(key, place, value)
+    return plain.decode() if text else plain
 
 
 def sealed(keys: PersonalKeys, event: Any, state: dict[str, Any], place: str) -> dict[str, Any]:
@@ -113,17 +92,11 @@ def sealed(keys: PersonalKeys, event: Any, state: dict[str, Any], place: str) ->
         inner = _encoder.encode(state["state"])
         return {**state, "state": seal(key, owner_id, f"{place}/state", inner)}
     builtins: dict[str, Any] = msgspec.to_builtins(state)
-    each_place(builtins, paths, place, lambda at, value: _sealed_text(key, owner_id, at, value))
-    return builtins
+    return mapped(builtins, paths, lambda at, v: seal(key, owner_id, f"{place}/{at}", v.encode()))
 
 
 _HELD = {AttachmentUploaded: ATTACHMENT, Ticket.MailReceived: MAIL}
 """Events naming bytes kept outside the log by their digest (`personal_keys.ATTACHMENT`)."""
-
-
-def _sealed_text(key: bytes, owner_id: UUID, place: str, value: str | None) -> Any:
-    """An absent value (a mail without a usable Message-ID) stays absent."""
-    return None if value is None else seal(key, owner_id, place, value.encode())
 
 
 def _owner(keys: PersonalKeys, event: Any) -> UUID | None:
