@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import Forbidden, NotFound
+from .errors import Forbidden
 from .people import Person
 from .people_commands import PeopleCommands
 from .pipeline import Intent, Outcome
@@ -40,14 +40,9 @@ class ErasureCommands(PeopleCommands):
 
     def erase_ticket(self, ticket_id: UUID, intent: Intent) -> Outcome:
         _require_admin(intent)
-
-        def load() -> Ticket:
-            ticket = self._get(Ticket, ticket_id)
-            if not isinstance(ticket, Ticket):
-                raise NotFound(f"no ticket {ticket_id}")
-            return ticket
-
-        return self.change(intent, load, lambda ticket: ticket.erase(intent.origin))
+        return self.change(
+            intent, lambda: self._get(Ticket, ticket_id), lambda t: t.erase(intent.origin)
+        )
 
 
 def _require_admin(intent: Intent) -> None:

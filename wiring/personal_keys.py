@@ -15,10 +15,9 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
@@ -162,13 +161,6 @@ class PersonalKeys:
 Statement = tuple[str, tuple[Any, ...]]
 
 
-class _Closable(Protocol):
-    def close(self) -> None: ...
-
-
-C = TypeVar("C", bound=_Closable)
-
-
 class KeySql(Protocol):
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]: ...
 
@@ -183,50 +175,35 @@ class KeySql(Protocol):
     def close(self) -> None: ...
 
 
-class _PerThread(Generic[C]):
-    """One connection per thread, each opened on first use, all closed together."""
-
-    def __init__(self, connect: Callable[[], C]) -> None:
-        self._connect: Callable[[], C] = connect
-        self._local = threading.local()
-        self._all: list[C] = []
-        self._lock = threading.Lock()
-
-    def get(self) -> C:
-        conn: C | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-            with self._lock:
-                self._all.append(conn)
-        return conn
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
-
-
 class SqliteKeys:
     """The keys file; each statement commits."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._connections = _PerThread(self._open)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA secure_delete=ON")
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use (all are closed together)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA secure_delete=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
         return conn
 
     def run(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return self._connections.get().execute(statement, params).fetchall()
+        return self._connection().execute(statement, params).fetchall()
 
     def run_all(self, statements: list[Statement]) -> None:
-        conn = self._connections.get()
+        conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement, params in statements:
@@ -246,7 +223,11 @@ class SqliteKeys:
         self.run("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        self._connections.close()
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
 
 
 class PostgresKeys:
