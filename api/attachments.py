@@ -3,7 +3,6 @@ a file passes the limit), and downloading one, for exactly whoever may read its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -16,11 +15,10 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from domain.attachments import content_disposition
-from domain.values import TICKET_READERS, Attachment
+from domain.values import TICKET_READERS
 from wiring.blobs import TooLarge
 from wiring.services import Services
-from wiring.uploads import DOWNLOAD_HEADERS, Received, fingerprint, record
+from wiring.uploads import Received, download, fingerprint, record
 
 from .auth import allow
 from .deps import ServicesDep
@@ -100,18 +98,8 @@ class AttachmentController(Controller):
     ) -> Stream:
         """The file's bytes, as a download (`Content-Disposition: attachment`, `nosniff`);
         404 for whoever may not read its message (a note's file for a customer)."""
-        attachment, chunks = await anyio.to_thread.run_sync(
-            _found, services, attachment_id, request
-        )
-        return Stream(
-            chunks,
-            media_type=attachment.content_type,
-            headers={
-                "Content-Disposition": content_disposition(attachment.filename),
-                "Content-Length": str(attachment.size),
-                **DOWNLOAD_HEADERS,
-            },
-        )
+        file = await anyio.to_thread.run_sync(download, services, attachment_id, request.user)
+        return Stream(file.chunks, media_type=file.media_type, headers=file.headers)
 
 
 def _record(
@@ -125,13 +113,3 @@ def _record(
         status_code=status_of(outcome),
         headers=answer_headers(services, outcome),
     )
-
-
-def _found(
-    services: Services, attachment_id: UUID, request: Caller
-) -> tuple[Attachment, Iterator[bytes]]:
-    attachment = services.helpdesk.attachment(attachment_id, request.user)
-    try:
-        return attachment, services.blobs.chunks(attachment.sha256)
-    except KeyError:
-        raise HTTPException(status_code=404, detail="the file's bytes are gone") from None

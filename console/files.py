@@ -3,21 +3,17 @@ API would serve it to (a note's file is not the customer's: 404), and never run 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
 from litestar import get
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from domain.attachments import content_disposition
-from domain.errors import NotFound
-from domain.values import TICKET_READERS, Attachment
-from wiring.uploads import DOWNLOAD_HEADERS
+from domain.values import TICKET_READERS
+from wiring import uploads
 
-from .desk import Console, ConsoleDep, SessionDep, need
+from .desk import ConsoleDep, SessionDep, need
 from .reading import in_thread
-from .sessions import Session
 
 
 @get("/console/attachments/{attachment_id:uuid}", include_in_schema=False)
@@ -27,23 +23,5 @@ async def download(
     """The file's bytes, as a download (`Content-Disposition: attachment`, `nosniff`,
     a sandboxing policy)."""
     need(session, TICKET_READERS)
-    attachment, chunks = await in_thread(lambda: _found(console, session, attachment_id))
-    return Stream(
-        chunks,
-        media_type=attachment.content_type,
-        headers={
-            "Content-Disposition": content_disposition(attachment.filename),
-            "Content-Length": str(attachment.size),
-            **DOWNLOAD_HEADERS,
-        },
-    )
-
-
-def _found(
-    console: Console, session: Session, attachment_id: UUID
-) -> tuple[Attachment, Iterator[bytes]]:
-    attachment = console.services.helpdesk.attachment(attachment_id, session.actor)
-    try:
-        return attachment, console.services.blobs.chunks(attachment.sha256)
-    except KeyError:
-        raise NotFound("the file's bytes are gone") from None
+    file = await in_thread(lambda: uploads.download(console.services, attachment_id, session.actor))
+    return Stream(file.chunks, media_type=file.media_type, headers=file.headers)

@@ -7,14 +7,19 @@ limits: files by the attachment limit and count, a form's text by FORM_TEXT_MAX.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
-from domain.attachments import ATTACHMENTS_PER_MESSAGE, clean_filename, clean_media_type
-from domain.errors import InvalidInput
+from domain.attachments import (
+    ATTACHMENTS_PER_MESSAGE,
+    clean_filename,
+    clean_media_type,
+    content_disposition,
+)
+from domain.errors import InvalidInput, NotFound
 from domain.pipeline import Intent, Outcome
 from domain.ticket import Ticket
 from domain.values import Actor, Attachment
@@ -37,6 +42,32 @@ DOWNLOAD_HEADERS = {
     "Cache-Control": "private, no-store",
 }
 """A stored file is never run as a page of this origin, whatever its declared type."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file as it is served: its type, its bytes, and the headers that make it a
+    download (`Content-Disposition: attachment`, `nosniff`, a sandboxing policy)."""
+
+    media_type: str
+    chunks: Iterator[bytes]
+    headers: dict[str, str]
+
+
+def download(services: Services, attachment_id: UUID, actor: Actor) -> Download:
+    """The file for whoever may read its message (the API's route and the console's
+    alike); NotFound otherwise, or when its bytes are gone."""
+    attachment = services.helpdesk.attachment(attachment_id, actor)
+    try:
+        chunks = services.blobs.chunks(attachment.sha256)
+    except KeyError:
+        raise NotFound("the file's bytes are gone") from None
+    headers = {
+        "Content-Disposition": content_disposition(attachment.filename),
+        "Content-Length": str(attachment.size),
+        **DOWNLOAD_HEADERS,
+    }
+    return Download(attachment.content_type, chunks, headers)
 
 
 @dataclass
